@@ -1,0 +1,48 @@
+"""Typed dedup configuration (`dedup:` in a pipeline config)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Normalization = Literal["case", "whitespace", "punctuation", "digits", "unicode"]
+
+
+class ExactConfig(_Strict):
+    enabled: bool = Field(True, description="drop documents whose normalized text hashes equal")
+    normalize: list[Normalization] = Field(
+        default_factory=lambda: ["whitespace"], description="normalizations applied before hashing"
+    )
+    url: bool = Field(False, description="also dedup web documents by normalized meta.url, keeping the latest")
+
+
+class MinhashConfig(_Strict):
+    enabled: bool = True
+    threshold: float = Field(0.8, gt=0, le=1, description="Jaccard similarity at or above which docs are near-dups")
+    unit: Literal["words", "chars"] = Field("words", description="shingle unit")
+    ngram: int = Field(5, ge=1, description="shingle size in units")
+    num_perm: int = Field(128, ge=8, le=1024, description="number of permutations")
+    bands: int | None = Field(None, ge=1, description="LSH bands; derived from threshold when omitted")
+    rows: int | None = Field(None, ge=1, description="rows per band; derived from threshold when omitted")
+    seed: int = Field(1, description="permutation seed (datasketch-compatible)")
+    verify: Literal["estimate", "exact", "none"] = Field(
+        "estimate", description="how candidate pairs are checked against the threshold before clustering"
+    )
+    max_cluster: int = Field(1000, ge=2, description="clusters larger than this are reported loudly")
+    store_signatures: bool = Field(True, description="write minhash/<source>/part-*.parquet")
+
+
+class DedupConfig(_Strict):
+    exact: ExactConfig | None = None
+    minhash: MinhashConfig | None = None
+    scope: Literal["source", "global"] = Field("source", description="dedup within each source or across all")
+    keep: Literal["priority"] = Field(
+        "priority", description="keep rule: source order, then longest text, then smallest id"
+    )
+    against: list[str] = Field(default_factory=list, description="previous releases to dedup against")

@@ -1,0 +1,1 @@
+"""Signals, filters, presets, language id, quality classifier, PII and license checks."""

@@ -1,0 +1,5 @@
+import sys
+
+from pajama.cli import main
+
+sys.exit(main())

@@ -1,0 +1,152 @@
+"""The typed config tree (DESIGN.md, "Config"). Validated once; unknown keys are errors (exit 2)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from pajama.dedup.config import DedupConfig
+from pajama.errors import ConfigError
+from pajama.record import canonical_json
+from pajama.tokenization.config import TokensConfig
+
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+FilterSpec = str | dict[str, dict[str, Any] | None]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceConfig(_Strict):
+    reader: str = Field(description="a registered reader (pajama list sources)")
+    inputs: list[str] = Field(min_length=1, description="paths, globs or URIs")
+    options: dict[str, Any] = Field(default_factory=dict, description="the reader's typed options")
+    filters: list[FilterSpec] = Field(
+        default_factory=list, description="filters and presets, by name or {name: {options}}"
+    )
+    license: dict[str, Any] | None = Field(None, description="license policy: {allow: [...]} or {policy: name}")
+
+
+class Config(_Strict):
+    dataset: str = Field(description="release name")
+    version: str = Field(description="semver of this release")
+    parent: str | None = Field(None, description="semver of the previous release")
+    description: str = Field("", description="one paragraph for the dataset card")
+    output: str = Field("releases", description="folder or fsspec URI; release goes to <output>/<dataset>/<version>/")
+    format: Literal["jsonl.zst", "parquet"] = "jsonl.zst"
+    shards: int = Field(4, ge=1, le=100_000, description="data shards per source")
+    sources: dict[str, SourceConfig] = Field(min_length=1)
+    dedup: DedupConfig = Field(default_factory=DedupConfig)
+    rejected: bool = Field(False, description="write dropped documents with their reason to rejected/")
+    signals: Literal["inline", "separate", "none"] = Field("inline", description="where filter signals go")
+    tokenizer: str | None = Field(None, description="gpt2, cl100k_base, a tokenizer.json path, or a hub name")
+    tokens: TokensConfig = Field(default_factory=TokensConfig)
+    report: bool = Field(True, description="write README.md (dataset card) and report.html with the release")
+    work_dir: str | None = Field(None, description="local folder for checkpoints and spill files")
+
+    @field_validator("dataset")
+    @classmethod
+    def _dataset(cls, v: str) -> str:
+        if not NAME.match(v):
+            raise ValueError("must be lowercase letters, digits, '_', '-' or '.'")
+        return v
+
+    @field_validator("version", "parent")
+    @classmethod
+    def _semver(cls, v: str | None) -> str | None:
+        if v is not None and not SEMVER.match(v):
+            raise ValueError(f"{v!r} is not a semver string like 1.0.0")
+        return v
+
+    @field_validator("sources")
+    @classmethod
+    def _source_names(cls, v: dict[str, SourceConfig]) -> dict[str, SourceConfig]:
+        for name in v:
+            if not NAME.match(name):
+                raise ValueError(f"source name {name!r} must be lowercase letters, digits, '_', '-' or '.'")
+        return v
+
+    def sha256(self) -> str:
+        return hashlib.sha256(canonical_json(self.resolved()).encode()).hexdigest()
+
+    def resolved(self) -> dict[str, Any]:
+        """The fully resolved config (defaults filled in) as recorded in the manifest."""
+        return self.model_dump(mode="json")
+
+
+def _set_dotted(tree: dict[str, Any], dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    node: Any = tree
+    for part in parts[:-1]:
+        if isinstance(node, list):
+            node = node[int(part)]
+            continue
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict | list):
+            raise ConfigError(dotted, f"cannot set a key below the value at {part!r}")
+    last = parts[-1]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+
+
+def parse_overrides(pairs: list[str]) -> list[tuple[str, Any]]:
+    out = []
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise ConfigError("--set", f"expected key=value, got {pair!r}")
+        out.append((key.strip(), yaml.safe_load(raw) if raw else ""))
+    return out
+
+
+def _error_key(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for p in loc:
+        if isinstance(p, int):
+            parts.append(f"[{p}]")
+        elif p in ("str", "dict[str,nullable[dict[str,any]]]", "function-after[_semver(), nullable[str]]"):
+            continue
+        else:
+            parts.append(("." if parts else "") + str(p))
+    return "".join(parts)
+
+
+def validate(raw: dict[str, Any]) -> Config:
+    if not isinstance(raw, dict):
+        raise ConfigError("", "a config must be a YAML mapping")
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as e:
+        err = e.errors()[0]
+        key = _error_key(tuple(err["loc"]))
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        elif err["type"] == "literal_error":
+            msg = f"{msg} (got {err.get('input')!r})"
+        raise ConfigError(key, msg) from None
+
+
+def load(path: str | Path, overrides: list[str] | None = None) -> Config:
+    """Read a YAML config, apply `--set a.b=c` overrides, validate. Raises ConfigError (exit 2)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigError("CONFIG", f"cannot read {path}: {e.strerror or e}") from None
+    try:
+        raw = yaml.safe_load(text) or {}
+    except yaml.YAMLError as e:
+        raise ConfigError("CONFIG", f"{path} is not valid YAML: {e}") from None
+    for key, value in parse_overrides(overrides or []):
+        _set_dotted(raw, key, value)
+    return validate(raw)

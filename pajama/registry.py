@@ -1,0 +1,131 @@
+"""Registry of readers, filters and presets under stable, versioned names (`gopher_quality@1`).
+
+Built-in modules in `pajama.sources` and `pajama.filters` register themselves on import; third-party
+plugins come in through the entry-point groups `pajama.readers`, `pajama.filters` and `pajama.presets`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Any, TypeVar
+
+from pajama.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_READERS: dict[str, type] = {}
+_FILTERS: dict[str, type] = {}
+_PRESETS: dict[str, Preset] = {}
+_discovered = False
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named bundle of filter specs (each exactly as a config's `filters:` entry)."""
+
+    name: str
+    filters: list[Any]
+    description: str
+    version: int = 1
+    citation: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _register(table: dict[str, type], kind: str, name: str, version: int) -> Callable[[type[T]], type[T]]:
+    def deco(cls: type[T]) -> type[T]:
+        if name in table and table[name] is not cls:
+            raise ValueError(f"{kind} {name!r} registered twice ({table[name]} and {cls})")
+        cls.name = name  # type: ignore[attr-defined]
+        cls.version = version  # type: ignore[attr-defined]
+        table[name] = cls
+        return cls
+
+    return deco
+
+
+def register_reader(name: str, *, version: int = 1) -> Callable[[type[T]], type[T]]:
+    return _register(_READERS, "reader", name, version)
+
+
+def register_filter(name: str, *, version: int = 1) -> Callable[[type[T]], type[T]]:
+    return _register(_FILTERS, "filter", name, version)
+
+
+def register_preset(preset: Preset) -> Preset:
+    _PRESETS[preset.name] = preset
+    return preset
+
+
+def discover() -> None:
+    """Import every built-in source and filter module once, then the entry-point plugins."""
+    global _discovered
+    if _discovered:
+        return
+    _discovered = True
+    for package in ("pajama.sources", "pajama.filters"):
+        pkg = importlib.import_module(package)
+        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+            if not info.name.startswith("_"):
+                importlib.import_module(f"{package}.{info.name}")
+    for group in ("pajama.readers", "pajama.filters", "pajama.presets"):
+        for ep in entry_points(group=group):
+            try:
+                ep.load()
+            except Exception:  # a broken plugin must not take the built-ins down with it
+                log.exception("could not load plugin %s from %s", ep.name, group)
+
+
+def _split(spec: str) -> tuple[str, int | None]:
+    name, _, ver = spec.partition("@")
+    return name, (int(ver) if ver.isdigit() else None)
+
+
+def _lookup(table: dict[str, Any], kind: str, spec: str, key: str) -> Any:
+    discover()
+    name, version = _split(spec)
+    if name not in table:
+        known = ", ".join(sorted(table)) or "none"
+        raise ConfigError(key, f"unknown {kind} {name!r}; known {kind}s: {known}")
+    found = table[name]
+    if version is not None and getattr(found, "version", 1) != version:
+        raise ConfigError(key, f"{kind} {name!r} is at version {found.version}, not {version}")
+    return found
+
+
+def get_reader(spec: str, key: str = "reader") -> type:
+    return _lookup(_READERS, "reader", spec, key)  # type: ignore[no-any-return]
+
+
+def get_filter(spec: str, key: str = "filters") -> type:
+    return _lookup(_FILTERS, "filter", spec, key)  # type: ignore[no-any-return]
+
+
+def get_preset(spec: str, key: str = "filters") -> Preset:
+    return _lookup(_PRESETS, "preset", spec, key)  # type: ignore[no-any-return]
+
+
+def is_preset(name: str) -> bool:
+    discover()
+    return _split(name)[0] in _PRESETS and _split(name)[0] not in _FILTERS
+
+
+def readers() -> dict[str, type]:
+    discover()
+    return dict(sorted(_READERS.items()))
+
+
+def filters() -> dict[str, type]:
+    discover()
+    return dict(sorted(_FILTERS.items()))
+
+
+def presets() -> dict[str, Preset]:
+    discover()
+    return dict(sorted(_PRESETS.items()))

@@ -1,0 +1,249 @@
+"""Storage through fsspec: inputs hashed while streaming, outputs written atomically."""
+
+from __future__ import annotations
+
+import bz2
+import contextlib
+import gzip
+import hashlib
+import io
+import lzma
+import os
+import posixpath
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any, BinaryIO
+
+import fsspec
+import zstandard
+
+from pajama.errors import InputError
+
+CHUNK = 1 << 20
+GZIP_MAGIC = b"\x1f\x8b"
+BZ2_MAGIC = b"BZh"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+XZ_MAGIC = b"\xfd7zXZ\x00"
+
+
+def is_remote(uri: str) -> bool:
+    return "://" in uri and not uri.startswith("file://")
+
+
+def local_path(uri: str) -> str | None:
+    """The local filesystem path of a URI, or None when it is remote."""
+    if uri.startswith("file://"):
+        return uri[len("file://") :]
+    return None if is_remote(uri) else uri
+
+
+def join(base: str, *parts: str) -> str:
+    if is_remote(base):
+        return posixpath.join(base, *parts)
+    return os.path.join(base, *parts)
+
+
+class HashingReader(io.RawIOBase):
+    """A raw binary stream that computes sha256 and counts bytes as they are consumed."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self.sha = hashlib.sha256()
+        self.bytes_read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        data = self._raw.read(len(b))
+        n = len(data)
+        b[:n] = data
+        self.sha.update(data)
+        self.bytes_read += n
+        return n
+
+    def drain(self) -> None:
+        """Consume the rest of the input so the digest covers every byte."""
+        while data := self._raw.read(CHUNK):
+            self.sha.update(data)
+            self.bytes_read += len(data)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._raw.close()
+        super().close()
+
+
+@dataclass
+class InputFile:
+    """One input of one source. `name` is its identity: the path relative to its glob root."""
+
+    uri: str
+    name: str
+    source: str
+    is_dir: bool = False
+    _hasher: HashingReader | None = field(default=None, repr=False)
+
+    @property
+    def local_path(self) -> str | None:
+        return local_path(self.uri)
+
+    def open(self) -> BinaryIO:
+        """Open the raw bytes, hashed as they are read. Call once per input."""
+        try:
+            raw = fsspec.open(self.uri, "rb").open()
+        except FileNotFoundError as e:
+            raise InputError("input.missing", f"{self.uri}: no such file") from e
+        except OSError as e:
+            raise InputError("input.unreadable", f"{self.uri}: {e}") from e
+        self._hasher = HashingReader(raw)
+        return io.BufferedReader(self._hasher, CHUNK)  # type: ignore[return-value]
+
+    def finish(self) -> tuple[str, int]:
+        """sha256 and size of the input, completing the hash over any bytes the reader left."""
+        if self.is_dir:
+            return tree_digest(self.uri)
+        if self._hasher is None:
+            self.open()
+        hasher = self._hasher
+        if hasher is None:  # pragma: no cover - open() always sets it
+            raise RuntimeError("input was not opened")
+        hasher.drain()
+        hasher.close()
+        return hasher.sha.hexdigest(), hasher.bytes_read
+
+
+def tree_digest(root: str) -> tuple[str, int]:
+    """A digest for a folder input: sha256 over sorted (relative path, file sha256) lines."""
+    h = hashlib.sha256()
+    total = 0
+    for rel in sorted(walk_files(root)):
+        full = os.path.join(root, rel)
+        if os.path.islink(full):
+            h.update(f"{rel}\0link:{os.readlink(full)}\n".encode())
+            continue
+        fh = hashlib.sha256()
+        with open(full, "rb") as f:
+            while data := f.read(CHUNK):
+                fh.update(data)
+                total += len(data)
+        h.update(f"{rel}\0{fh.hexdigest()}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest(), total
+
+
+def walk_files(root: str) -> Iterator[str]:
+    """Relative paths of every regular file and symlink below root (symlinks are not followed)."""
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames.sort()
+        for name in filenames:
+            yield os.path.relpath(os.path.join(dirpath, name), root)
+        for name in dirnames:
+            if os.path.islink(os.path.join(dirpath, name)):
+                yield os.path.relpath(os.path.join(dirpath, name), root)
+
+
+class CappedReader(io.RawIOBase):
+    """Raises InputError once more than `limit` decompressed bytes were produced (bomb guard)."""
+
+    def __init__(self, raw: IO[bytes], limit: int, name: str) -> None:
+        self._raw = raw
+        self._limit = limit
+        self._name = name
+        self.produced = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        try:
+            data = self._raw.read(len(b))
+        except (EOFError, OSError, zstandard.ZstdError, lzma.LZMAError) as e:
+            raise InputError("input.truncated", f"{self._name}: {e}") from e
+        n = len(data)
+        self.produced += n
+        if self.produced > self._limit:
+            raise InputError(
+                "input.expansion_cap", f"{self._name}: expands beyond {self._limit} bytes (decompression bomb?)"
+            )
+        b[:n] = data
+        return n
+
+
+def sniff_compression(head: bytes, name: str) -> str | None:
+    if head.startswith(GZIP_MAGIC):
+        return "gzip"
+    if head.startswith(ZSTD_MAGIC):
+        return "zstd"
+    if head.startswith(BZ2_MAGIC) and name.endswith((".bz2", ".bz")):
+        return "bz2"
+    if head.startswith(XZ_MAGIC):
+        return "xz"
+    return None
+
+
+def decompressed(stream: BinaryIO, name: str, *, max_bytes: int = 64 << 30) -> BinaryIO:
+    """A decompressing view of `stream` chosen by magic bytes (gzip, zstd, bz2, xz) or the stream itself.
+
+    Truncated compressed data surfaces as InputError("input.truncated"); expansion past `max_bytes`
+    as InputError("input.expansion_cap").
+    """
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream, CHUNK)  # type: ignore[arg-type]
+    head = buffered.peek(8)[:8]
+    kind = sniff_compression(head, name)
+    inner: IO[bytes]
+    if kind == "gzip":
+        inner = gzip.GzipFile(fileobj=buffered, mode="rb")
+    elif kind == "zstd":
+        inner = zstandard.ZstdDecompressor().stream_reader(buffered, read_across_frames=True)
+    elif kind == "bz2":
+        inner = bz2.BZ2File(buffered, "rb")
+    elif kind == "xz":
+        inner = lzma.LZMAFile(buffered, "rb")
+    else:
+        return buffered  # type: ignore[return-value]
+    return io.BufferedReader(CappedReader(inner, max_bytes, name), CHUNK)  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------------------------------------- outputs
+
+
+@contextlib.contextmanager
+def atomic_write(uri: str, mode: str = "wb") -> Iterator[IO[Any]]:
+    """Write to a temporary name beside the target, then rename: no partial file has a final name."""
+    path = local_path(uri)
+    if path is not None:
+        directory = os.path.dirname(path) or "."
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, mode) as f:
+                yield f
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        return
+    fs, fs_path = fsspec.core.url_to_fs(uri)
+    tmp_path = f"{fs_path}.tmp-{os.getpid()}"
+    try:
+        with fs.open(tmp_path, mode) as f:
+            yield f
+        fs.mv(tmp_path, fs_path)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            fs.rm(tmp_path)
+        raise
+
+
+def sha256_file(uri: str) -> tuple[str, int]:
+    h = hashlib.sha256()
+    n = 0
+    with fsspec.open(uri, "rb") as f:
+        while data := f.read(CHUNK):
+            h.update(data)
+            n += len(data)
+    return h.hexdigest(), n

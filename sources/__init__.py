@@ -1,0 +1,1 @@
+"""Source readers: one module per input kind; each registers itself with `@register_reader`."""
