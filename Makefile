@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml Makefile
 	touch $(STAMP)
 
 demo: setup
-	$(BIN)/pajama run configs/quickstart.yaml --fresh
+	$(BIN)/pajama samples samples
+	$(BIN)/pajama run configs/quickstart.yaml --overwrite --fresh
 
 test: setup
 	PYSPARK_PYTHON=$(CURDIR)/$(BIN)/python $(BIN)/python -m pytest -q

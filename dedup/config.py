@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class _Strict(BaseModel):
@@ -31,11 +31,27 @@ class MinhashConfig(_Strict):
     bands: int | None = Field(None, ge=1, description="LSH bands; derived from threshold when omitted")
     rows: int | None = Field(None, ge=1, description="rows per band; derived from threshold when omitted")
     seed: int = Field(1, description="permutation seed (datasketch-compatible)")
+    hash: Literal["poly64", "sha1"] = Field(
+        "poly64",
+        description="32-bit hash of each shingle's UTF-8 bytes fed to the permutations: poly64 (vectorised; "
+        "datasketch.MinHash(hashfunc=pajama.dedup.shingle.poly64_hash32) reproduces it) or sha1 "
+        "(datasketch's default sha1_hash32; about 2x slower)",
+    )
     verify: Literal["estimate", "exact", "none"] = Field(
         "estimate", description="how candidate pairs are checked against the threshold before clustering"
     )
     max_cluster: int = Field(1000, ge=2, description="clusters larger than this are reported loudly")
+    false_positive_weight: float = Field(0.5, ge=0, le=1, description="weight of false positives when deriving bands")
+    false_negative_weight: float = Field(0.5, ge=0, le=1, description="weight of false negatives when deriving bands")
     store_signatures: bool = Field(True, description="write minhash/<source>/part-*.parquet")
+
+    @model_validator(mode="after")
+    def _bands_rows(self) -> MinhashConfig:
+        if (self.bands is None) != (self.rows is None):
+            raise ValueError("give both bands and rows, or neither (then they are derived from threshold)")
+        if self.bands is not None and self.rows is not None and self.bands * self.rows > self.num_perm:
+            raise ValueError(f"bands x rows = {self.bands * self.rows} exceeds num_perm = {self.num_perm}")
+        return self
 
 
 class DedupConfig(_Strict):

@@ -1,1 +1,1 @@
-"""pajama."""
+"""Manifest schema, builder, verify, trace, diff, datasheet and report."""

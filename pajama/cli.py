@@ -27,8 +27,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    extra: list[str] = []
+    if "--" in argv:  # `pajama run CONFIG --engine beam -- --option value`: the rest goes to the engine
+        at = argv.index("--")
+        argv, extra = argv[:at], argv[at + 1 :]
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.engine_args = extra
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     try:

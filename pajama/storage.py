@@ -64,15 +64,16 @@ class HashingReader(io.RawIOBase):
         return n
 
     def drain(self) -> None:
-        """Consume the rest of the input so the digest covers every byte."""
-        while data := self._raw.read(CHUNK):
-            self.sha.update(data)
-            self.bytes_read += len(data)
+        """Consume the rest of the input so the digest covers every byte, then release it."""
+        try:
+            while data := self._raw.read(CHUNK):
+                self.sha.update(data)
+                self.bytes_read += len(data)
+        finally:
+            with contextlib.suppress(Exception):
+                self._raw.close()
 
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self._raw.close()
-        super().close()
+    # close() (from a reader's `with` block) leaves the underlying file open: drain() still needs it.
 
 
 @dataclass
@@ -110,7 +111,6 @@ class InputFile:
         if hasher is None:  # pragma: no cover - open() always sets it
             raise RuntimeError("input was not opened")
         hasher.drain()
-        hasher.close()
         return hasher.sha.hexdigest(), hasher.bytes_read
 
 

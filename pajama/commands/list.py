@@ -1,0 +1,43 @@
+"""`pajama list [sources|filters|presets]`: what is registered, with versions and options."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from typing import Any
+
+from pajama import registry
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("list", help="list registered sources, filters and presets")
+    p.add_argument("what", nargs="?", choices=["sources", "filters", "presets"], default=None)
+    p.set_defaults(func=main)
+
+
+def _fields(cls: type) -> str:
+    parts = []
+    for f in dataclasses.fields(cls):
+        if f.init and not f.name.startswith("_"):
+            default = f.default if f.default is not dataclasses.MISSING else (
+                f.default_factory() if f.default_factory is not dataclasses.MISSING else "required")
+            parts.append(f"{f.name}={default!r}")
+    return ", ".join(parts)
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.what in (None, "sources"):
+        print("sources (readers):")
+        for name, cls in registry.readers().items():
+            print(f"  {name}@{cls.version}  {_fields(cls)}")
+    if args.what in (None, "filters"):
+        print("filters:")
+        for name, cls in registry.filters().items():
+            print(f"  {name}@{cls.version}  {_fields(cls)}")
+    if args.what in (None, "presets"):
+        print("presets:")
+        for name, preset in registry.presets().items():
+            print(f"  {name}@{preset.version}  {preset.description}")
+            for spec in preset.filters:
+                print(f"      - {spec}")
+    return 0

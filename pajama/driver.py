@@ -1,0 +1,260 @@
+"""The run: plan -> map (per input) -> dedup -> write (per shard) -> manifest, with checkpoints.
+
+Engines supply an Executor that runs map and write tasks somewhere (processes, Beam, Spark); the order
+of phases, the checkpoints and the manifest live here, once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import fsspec
+
+from pajama.errors import ConfigError
+from pajama.pipeline import InputResult, process_input
+from pajama.plan import Plan, SourcePlan, input_key
+from pajama.storage import InputFile, atomic_write, join, local_path
+from pajama.write import ShardResult, write_shard
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MapTask:
+    source: str
+    input_index: int
+    out_dir: str
+
+
+@dataclass(frozen=True)
+class WriteTask:
+    source: str
+    shard: int
+    runs: list[tuple[str, str]]
+
+
+class Executor(Protocol):
+    name: str
+    workers: int
+
+    def run_map(self, plan: Plan, tasks: Sequence[MapTask], done: Callable[[MapTask, InputResult], None]) -> None:
+        ...
+
+    def run_write(
+        self, plan: Plan, tasks: Sequence[WriteTask], removed: dict[str, Any],
+        done: Callable[[WriteTask, ShardResult], None],
+    ) -> None: ...
+
+
+def source_by_name(plan: Plan, name: str) -> SourcePlan:
+    return next(s for s in plan.sources if s.name == name)
+
+
+def map_one(plan: Plan, task: MapTask) -> InputResult:
+    """Run (or redo) one map task and mark it done: its result.json is written last, atomically."""
+    src = source_by_name(plan, task.source)
+    inp = src.inputs[task.input_index]
+    fresh = InputFile(uri=inp.uri, name=inp.name, source=inp.source, is_dir=inp.is_dir)
+    result = process_input(plan, src, fresh, task.out_dir)
+    with atomic_write(os.path.join(task.out_dir, "result.json"), "w") as f:
+        json.dump(result.to_json(), f)
+    return result
+
+
+def write_one(plan: Plan, task: WriteTask, removed: dict[str, Any]) -> ShardResult:
+    tokens = None
+    if plan.config.tokenizer and (plan.config.tokens.count or plan.config.tokens.write):
+        from pajama.tokenization.stage import ShardTokens, load_tokenizer
+
+        tok = load_tokenizer(plan.config.tokenizer)
+        prefix = None
+        if plan.config.tokens.write:
+            base = local_path(plan.release_uri) or plan.release_uri
+            prefix = os.path.join(base, "tokens", _safe(tok.name), task.source, f"part-{task.shard:05d}")
+        tokens = ShardTokens(tok, plan.config.tokens, prefix)
+    result = write_shard(plan, task.source, task.shard, task.runs, removed, tokens)
+    _relative_token_paths(plan, result)
+    with atomic_write(_shard_done_path(plan, task.source, task.shard), "w") as f:
+        json.dump(result.to_json(), f)
+    return result
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+
+
+def _relative_token_paths(plan: Plan, result: ShardResult) -> None:
+    base = (local_path(plan.release_uri) or plan.release_uri).rstrip("/") + "/"
+    fixed = []
+    for f in result.files:
+        if isinstance(f, str):  # token writers return local paths
+            from pajama.storage import sha256_file
+
+            sha, size = sha256_file(f)
+            fixed.append({"kind": "tokens", "path": f.removeprefix(base), "sha256": sha, "bytes": size,
+                          "documents": result.kept})
+        else:
+            fixed.append(f)
+    result.files = fixed
+
+
+def _shard_done_path(plan: Plan, source: str, shard: int) -> str:
+    return os.path.join(plan.work_dir, "write", source, f"{shard:05d}.json")
+
+
+def _map_dir(plan: Plan, src: SourcePlan, inp: InputFile) -> str:
+    return os.path.join(plan.work_dir, "map", src.name, input_key(inp))
+
+
+def check_release_slot(plan: Plan, *, overwrite: bool) -> None:
+    fs, path = fsspec.core.url_to_fs(plan.release_uri)
+    if fs.exists(f"{path}/manifest.json"):
+        if not overwrite:
+            raise ConfigError(
+                "version", f"release {plan.release_uri} already exists; bump `version` or pass --overwrite"
+            )
+        fs.rm(path, recursive=True)
+
+
+def run(plan: Plan, executor: Executor, *, fresh: bool = False, overwrite: bool = False,
+        progress: Any = None) -> dict[str, Any]:
+    """Build the release; returns the manifest. Safe to rerun after a crash: finished work is reused."""
+    from pajama.manifests.builder import finalize_release
+
+    started = time.time()
+    check_release_slot(plan, overwrite=overwrite)
+    if fresh and os.path.isdir(plan.work_dir):
+        shutil.rmtree(plan.work_dir)
+    os.makedirs(plan.work_dir, exist_ok=True)
+    inputs = _map_phase(plan, executor, progress)
+    removed, dedup_stats, signature_files = _dedup_phase(plan, inputs)
+    shards = _write_phase(plan, executor, inputs, removed, progress)
+    return finalize_release(plan, executor.name, inputs, shards, dedup_stats, started=started,
+                            workers=executor.workers, extra_files=signature_files)
+
+
+def _map_phase(plan: Plan, executor: Executor, progress: Any) -> list[InputResult]:
+    results: dict[tuple[str, int], InputResult] = {}
+    todo: list[MapTask] = []
+    for src in plan.sources:
+        for i, inp in enumerate(src.inputs):
+            out_dir = _map_dir(plan, src, inp)
+            done = os.path.join(out_dir, "result.json")
+            if os.path.exists(done):
+                with open(done) as f:
+                    results[(src.name, i)] = InputResult.from_json(json.load(f))
+            else:
+                todo.append(MapTask(src.name, i, out_dir))
+    if progress is not None:
+        progress.start_phase("read", len(todo) + len(results), len(results))
+
+    def done(task: MapTask, result: InputResult) -> None:
+        results[(task.source, task.input_index)] = result
+        if progress is not None:
+            progress.advance("read", result.documents)
+
+    executor.run_map(plan, todo, done)
+    ordered = [results[(s.name, i)] for s in plan.sources for i in range(len(s.inputs))]
+    return ordered + [_missing_result(s.name, m) for s in plan.sources for m in s.missing]
+
+
+def _missing_result(source: str, pattern: str) -> InputResult:
+    r = InputResult(source, pattern, pattern)
+    r.records = 1
+    r.errors["input.missing"] = 1
+    log.warning("input %s of source %s: no such file (counted as input.missing)", pattern, source)
+    return r
+
+
+def _dedup_phase(
+    plan: Plan, inputs: list[InputResult]
+) -> tuple[dict[str, Any], dict[str, Any] | None, list[dict[str, Any]]]:
+    dedup = plan.config.dedup
+    if dedup.exact is None and dedup.minhash is None:
+        return {}, None, []
+    from pajama.dedup.stage import DedupResult, resolve, write_signatures
+
+    saved = os.path.join(plan.work_dir, "dedup.result")
+    feature_files = [_feature_path(plan, r) for r in inputs if r.features]
+    if os.path.exists(saved):
+        result = DedupResult.load(saved)
+    else:
+        result = resolve(feature_files, dedup, work_dir=os.path.join(plan.work_dir, "dedup"),
+                         workers=1, previous=list(dedup.against))
+        result.save(saved)
+    signature_files: list[dict[str, Any]] = []
+    if dedup.minhash is not None and dedup.minhash.store_signatures:
+        from pajama.storage import sha256_file
+
+        base = (local_path(plan.release_uri) or plan.release_uri).rstrip("/")
+        for src in plan.sources:
+            files = [_feature_path(plan, r) for r in inputs if r.features and r.source == src.name]
+            for path in write_signatures(files, os.path.join(base, "minhash", src.name), shards=plan.config.shards):
+                sha, size = sha256_file(path)
+                signature_files.append({"kind": "minhash", "path": path.removeprefix(base + "/"), "sha256": sha,
+                                        "bytes": size, "documents": None, "source": src.name})
+    removed = {k: {"reason": v.reason, "duplicate_of": v.duplicate_of, "cluster_id": v.cluster_id}
+               for k, v in result.removed.items()}
+    return removed, result.stats, signature_files
+
+
+def _feature_path(plan: Plan, r: InputResult) -> str:
+    src = source_by_name(plan, r.source)
+    inp = next(i for i in src.inputs if i.uri == r.uri)
+    return os.path.join(_map_dir(plan, src, inp), r.features or "")
+
+
+def _write_phase(plan: Plan, executor: Executor, inputs: list[InputResult], removed: dict[str, Any],
+                 progress: Any) -> list[ShardResult]:
+    results: dict[tuple[str, int], ShardResult] = {}
+    todo: list[WriteTask] = []
+    for src in plan.sources:
+        for shard in range(plan.config.shards):
+            done = _shard_done_path(plan, src.name, shard)
+            if os.path.exists(done) and _shard_files_intact(plan, done):
+                with open(done) as f:
+                    results[(src.name, shard)] = ShardResult.from_json(json.load(f))
+                continue
+            runs = [
+                (r.sha256, os.path.join(_map_dir(plan, src, _input_of(src, r)), name))
+                for r in inputs if r.source == src.name and r.runs
+                for s, name in r.runs if s == shard
+            ]
+            todo.append(WriteTask(src.name, shard, runs))
+    if progress is not None:
+        progress.start_phase("write", len(todo) + len(results), len(results))
+
+    def done(task: WriteTask, result: ShardResult) -> None:
+        results[(result.source, result.shard)] = result
+        if progress is not None:
+            progress.advance("write", result.kept)
+
+    executor.run_write(plan, todo, removed, done)
+    return [results[(s.name, k)] for s in plan.sources for k in range(plan.config.shards)]
+
+
+def _input_of(src: SourcePlan, r: InputResult) -> InputFile:
+    return next(i for i in src.inputs if i.uri == r.uri)
+
+
+def _shard_files_intact(plan: Plan, done_path: str) -> bool:
+    """A shard marked done is reused only when every file it wrote is still there, whole."""
+    from pajama.storage import sha256_file
+
+    with open(done_path) as f:
+        files = json.load(f)["files"]
+    for entry in files:
+        uri = join(plan.release_uri, entry["path"])
+        try:
+            if sha256_file(uri)[0] != entry["sha256"]:
+                return False
+        except FileNotFoundError:
+            return False
+    return True

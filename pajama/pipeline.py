@@ -1,0 +1,202 @@
+"""The map phase for one input: read -> normalize -> id -> filter stages -> sorted runs + dedup features.
+
+This is the per-input function every engine calls; it holds no engine knowledge.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from pajama.errors import InputError, RecordError
+from pajama.filter import apply_verdict
+from pajama.plan import Plan, SourcePlan
+from pajama.record import Doc, Failure, Record, Skip, canonical_json, make_id, normalize_text
+from pajama.runs import RunWriter
+from pajama.storage import InputFile
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class StageCount:
+    inp: int = 0
+    out: int = 0
+    dropped: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class InputResult:
+    """What one input produced: counts for the manifest, run files and the dedup feature file."""
+
+    source: str
+    uri: str
+    name: str
+    sha256: str = ""
+    bytes: int = 0
+    records: int = 0
+    documents: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+    stages: dict[str, StageCount] = field(default_factory=dict)
+    licenses: dict[str, Counter[str]] = field(default_factory=dict)
+    runs: list[tuple[int, str]] = field(default_factory=list)
+    features: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "uri": self.uri,
+            "name": self.name,
+            "sha256": self.sha256,
+            "bytes": self.bytes,
+            "records": self.records,
+            "documents": self.documents,
+            "skipped": dict(sorted(self.skipped.items())),
+            "errors": dict(sorted(self.errors.items())),
+            "stages": {k: {"in": v.inp, "out": v.out, "dropped": dict(sorted(v.dropped.items()))}
+                       for k, v in self.stages.items()},
+            "licenses": {k: dict(sorted(v.items())) for k, v in sorted(self.licenses.items())},
+            "runs": self.runs,
+            "features": self.features,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> InputResult:
+        r = cls(d["source"], d["uri"], d["name"], d["sha256"], d["bytes"], d["records"], d["documents"])
+        r.skipped.update(d["skipped"])
+        r.errors.update(d["errors"])
+        for k, v in d["stages"].items():
+            r.stages[k] = StageCount(v["in"], v["out"], Counter(v["dropped"]))
+        r.licenses = {k: Counter(v) for k, v in d["licenses"].items()}
+        r.runs = [(int(s), f) for s, f in d["runs"]]
+        r.features = d["features"]
+        return r
+
+
+def license_of(meta: dict[str, Any]) -> str:
+    lic = meta.get("license")
+    return str(lic) if lic else "unknown"
+
+
+def _facts(record: Record) -> bytes:
+    return orjson.dumps([len(record.text), record.meta.get("language"), license_of(record.meta)])
+
+
+def _read_items(src: SourcePlan, inp: InputFile, result: InputResult) -> Iterator[Doc]:
+    """Reader items, with skips and failures counted; input-level failures become one counted error."""
+    try:
+        for item in src.reader.read(inp):
+            result.records += 1
+            if isinstance(item, Doc):
+                yield item
+            elif isinstance(item, Skip):
+                result.skipped[item.reason] += 1
+            elif isinstance(item, Failure):
+                result.errors[item.reason] += 1
+                log.debug("%s: %s %s %s", inp.uri, item.reason, item.locator, item.detail)
+    except InputError as e:
+        result.records += 1
+        result.errors[e.reason] += 1
+        log.warning("input %s: %s", inp.uri, e)
+    except (OSError, EOFError, ValueError, UnicodeError, LookupError) as e:
+        # A library deep inside a reader gave up on these bytes: the input is bad, the job goes on.
+        result.records += 1
+        result.errors[f"input.{type(e).__name__}"] += 1
+        log.warning("input %s: reader failed: %s: %s", inp.uri, type(e).__name__, e)
+
+
+def to_record(doc: Doc, src: SourcePlan, inp: InputFile) -> Record:
+    identity = (doc.key,) if doc.key else (inp.name, canonical_json(doc.locator))
+    return Record(
+        id=make_id(src.name, *identity),
+        text=normalize_text(doc.text),
+        source=src.name,
+        meta=doc.meta,
+        origin={"uri": inp.uri, "sha256": None, "locator": doc.locator},
+    )
+
+
+def run_stages(record: Record, src: SourcePlan, result: InputResult) -> str | None:
+    """Apply the source's stages in order; return the drop reason, or None when the record is kept."""
+    for stage in src.stages:
+        count = result.stages.setdefault(stage.label, StageCount())
+        count.inp += 1
+        try:
+            verdict = stage.filter(record)
+        except RecordError as e:
+            reason = f"{stage.label}.error.{e.reason}"
+            count.dropped[reason] += 1
+            return reason
+        apply_verdict(record, verdict, stage=stage.label, signals_prefix=stage.label)
+        if not verdict.kept:
+            reason = verdict.reason or f"{stage.label}.dropped"
+            count.dropped[reason] += 1
+            return reason
+        count.out += 1
+    return None
+
+
+def process_input(plan: Plan, src: SourcePlan, inp: InputFile, out_dir: str) -> InputResult:
+    """Run the map phase over one input, writing id-sorted runs (per shard) into `out_dir`."""
+    if os.path.exists(out_dir):
+        shutil.rmtree(out_dir)
+    config = plan.config
+    result = InputResult(src.name, inp.uri, inp.name)
+    runs = RunWriter(out_dir, config.shards)
+    featurizer = _featurizer(plan, src)
+    keep_signals = config.signals != "none"
+    for doc in _read_items(src, inp, result):
+        record = to_record(doc, src, inp)
+        if not record.text.strip():
+            result.skipped["record.empty_text"] += 1
+            continue
+        result.documents += 1
+        reason = run_stages(record, src, result)
+        if not keep_signals:
+            record.signals = {}
+        lic = result.licenses.setdefault(license_of(record.meta), Counter())
+        lic["dropped" if reason else "passed"] += 1
+        if reason is None and featurizer is not None:
+            featurizer.add(record)
+        if reason is None or config.rejected:
+            body = orjson.dumps(record.to_dict(), option=orjson.OPT_NON_STR_KEYS)
+            runs.add(record.id, "K" if reason is None else f"D{reason}", _facts(record), body)
+    result.sha256, result.bytes = _finish(inp, result)
+    runs.flush()
+    result.runs = runs.files
+    if featurizer is not None:
+        result.features = "features.parquet"
+        featurizer.write(os.path.join(out_dir, result.features))
+    return result
+
+
+def _finish(inp: InputFile, result: InputResult) -> tuple[str, int]:
+    try:
+        return inp.finish()
+    except InputError as e:
+        if not result.errors:
+            result.records += 1
+            result.errors[e.reason] += 1
+        return "", 0
+    except OSError as e:
+        result.records += 1
+        result.errors["input.unreadable"] += 1
+        log.warning("input %s: %s", inp.uri, e)
+        return "", 0
+
+
+def _featurizer(plan: Plan, src: SourcePlan) -> Any:
+    dedup = plan.config.dedup
+    if dedup.exact is None and dedup.minhash is None:
+        return None
+    from pajama.dedup.stage import Featurizer
+
+    return Featurizer(dedup, source=src.name, source_rank=src.rank)

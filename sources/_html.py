@@ -1,0 +1,150 @@
+"""HTML payloads to text: charset resolution and main-text extraction (trafilatura or resiliparse).
+
+Charset precedence follows the HTML standard's encoding sniffing: byte-order mark, then the HTTP
+Content-Type charset, then a `<meta charset>` / `http-equiv` declaration in the first 4 KiB, then
+detection (uchardet through resiliparse). Labels are mapped to the WHATWG names browsers use
+(iso-8859-1 -> cp1252, gb2312 -> gbk ...); undecodable bytes become U+FFFD rather than failing the page.
+
+Extraction settings are precision-oriented: trafilatura with `favor_precision`, no comments, tables kept,
+no fallback extractors beyond its own (`fast` mode is off: the fallbacks improve recall on odd pages);
+resiliparse with `main_content=True` and no alt texts, form fields, noscript or links. A page gets at most
+`timeout` seconds (enforced with a timer signal when running on the main thread; elsewhere the byte cap
+on payloads is the bound).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import signal
+import threading
+from collections.abc import Iterator
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any, Literal
+
+Extractor = Literal["trafilatura", "resiliparse"]
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+class ExtractionTimeout(Exception):
+    """A page took longer than the configured extraction time."""
+
+
+def charset_from_content_type(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip("\"'") or None
+    return None
+
+
+def _whatwg(label: str | None) -> str | None:
+    if not label:
+        return None
+    from resiliparse.parse.encoding import map_encoding_to_html5
+
+    return map_encoding_to_html5(label.strip().lower(), fallback_utf8=False)  # type: ignore[no-any-return]
+
+
+def resolve_charset(body: bytes, header_charset: str | None) -> tuple[str, str]:
+    """(python codec name, where it came from: bom | header | meta | detected)."""
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return name, "bom"
+    mapped = _whatwg(header_charset)
+    if mapped:
+        return mapped, "header"
+    match = _META_CHARSET.search(body, 0, 4096)
+    mapped = _whatwg(match.group(1).decode("ascii", "replace")) if match else None
+    if mapped:
+        return mapped, "meta"
+    from resiliparse.parse.encoding import detect_encoding
+
+    return detect_encoding(body, from_html_meta=False), "detected"
+
+
+def decode_html(body: bytes, header_charset: str | None) -> tuple[str, str, str]:
+    """(text, codec, charset source). Invalid byte sequences are replaced, never fatal."""
+    from resiliparse.parse.encoding import bytes_to_str
+
+    codec, source = resolve_charset(body, header_charset)
+    try:
+        text = body.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        text = bytes_to_str(body, codec, errors="replace", fallback_encodings=("utf-8", "cp1252"))
+    return text.removeprefix("\ufeff"), codec, source
+
+
+@cache
+def extractor_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ExtractionTimeout after `seconds` of wall time (main thread only; a no-op elsewhere)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _expired(signum: int, frame: Any) -> None:
+        raise ExtractionTimeout(f"extraction exceeded {seconds}s")
+
+    previous = signal.signal(signal.SIGALRM, _expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def extract_trafilatura(html: str, url: str | None) -> str:
+    import trafilatura
+
+    text = trafilatura.extract(
+        html,
+        url=url,
+        favor_precision=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        deduplicate=False,
+        with_metadata=False,
+        output_format="txt",
+    )
+    return text or ""
+
+
+def extract_resiliparse(html: str, url: str | None) -> str:
+    from resiliparse.extract.html2text import extract_plain_text
+
+    return extract_plain_text(  # type: ignore[no-any-return]
+        html,
+        preserve_formatting=True,
+        main_content=True,
+        list_bullets=True,
+        alt_texts=False,
+        links=False,
+        form_fields=False,
+        noscript=False,
+        comments=False,
+    )
+
+
+EXTRACTORS = {"trafilatura": extract_trafilatura, "resiliparse": extract_resiliparse}
+
+
+def extract_text(html: str, *, extractor: Extractor, url: str | None = None, timeout: float = 0) -> str:
+    """Main text of `html` ("" when the extractor finds none). Raises ExtractionTimeout, or the extractor's error."""
+    with time_limit(timeout):
+        return EXTRACTORS[extractor](html, url).strip()

@@ -1,0 +1,197 @@
+"""Reading WARC and ARC archives record by record, with byte offsets, verified digests and named failures.
+
+warcio does the parsing (WARC 0.17-1.1 and ARC v1; per-record gzip or plain). This module adds what a
+dataset pipeline needs around it:
+
+* the file layout is sniffed first: per-record gzip (the standard, seekable layout) and plain files go to
+  warcio as they are; a whole-file gzip (one gzip member for many records, which warcio refuses) and whole-file
+  zstd/bz2/xz are decompressed here, and offsets are then positions in the decompressed stream;
+* each record's byte offset (of its gzip member, or of its first header line) is kept, so `read_record_at`
+  can re-read exactly that record later;
+* a record cut short by the end of the file, a header that cannot be parsed, a missing Content-Length and
+  broken gzip raise InputError with a stable reason *after* every earlier record was yielded.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO, Literal
+
+from pajama.errors import InputError
+from pajama.storage import decompressed, sniff_compression
+
+Layout = Literal["members", "gzip-file", "compressed-file", "plain"]
+
+SNIFF_BYTES = 1 << 20
+_SNIFF_OUTPUT = 8 << 20
+_WARC_LENGTH = re.compile(rb"(?im)^content-length:[ \t]*(\d+)[ \t]*\r?$")
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+
+
+def _first_record_end(data: bytes) -> int | None:
+    """Where the first WARC or ARC record in `data` ends (its header + declared length), if parseable."""
+    if data.startswith(b"WARC/"):
+        end = _HEADER_END.search(data)
+        if end is None:
+            return None
+        length = _WARC_LENGTH.search(data, 0, end.start() + 2)
+        return end.end() + int(length.group(1)) if length else None
+    line_end = data.find(b"\n")
+    fields = data[:line_end].split() if line_end > 0 else []
+    if len(fields) == 5 and fields[-1].isdigit():  # ARC v1 header line: uri ip date type length
+        return line_end + 1 + int(fields[-1])
+    return None
+
+
+def sniff_layout(head: bytes, name: str = "") -> Layout:
+    """How the archive is stored, from its first bytes (up to SNIFF_BYTES)."""
+    kind = sniff_compression(head, name)
+    if kind is None:
+        return "plain"
+    if kind != "gzip":
+        return "compressed-file"
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(head, _SNIFF_OUTPUT)
+    except zlib.error:
+        return "members"  # let the reader report the broken gzip where it is
+    end = _first_record_end(out)
+    # Per-record gzip: the first member holds one record and a few blank lines. Anything more in it
+    # means the whole file (or at least a run of records) is one gzip member.
+    if end is not None and out[end:].strip():
+        return "gzip-file"
+    return "members"
+
+
+def open_archive(stream: BinaryIO, name: str) -> tuple[BinaryIO, Layout]:
+    """The stream warcio should parse, and the layout that says what offsets mean."""
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream, SNIFF_BYTES)  # type: ignore[arg-type]
+    layout = sniff_layout(buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES], name)
+    if layout in ("gzip-file", "compressed-file"):
+        return decompressed(buffered, name), layout  # type: ignore[arg-type]
+    return buffered, layout  # type: ignore[return-value]
+
+
+@dataclass
+class Entry:
+    """One archive record as warcio parsed it, plus its offset; the payload is read on demand."""
+
+    record: Any  # warcio ArcWarcRecord
+    offset: int
+    _iterator: Any
+
+    @property
+    def is_arc(self) -> bool:
+        return bool(self.record.format == "arc")
+
+    def header(self, name: str) -> str | None:
+        value = self.record.rec_headers.get_header(name)
+        return value if value is None else str(value)
+
+    def read_payload(self, cap: int) -> tuple[bytes, bool]:
+        """Up to `cap` bytes of the HTTP-decoded payload, and whether more was left unread."""
+        stream = self.record.content_stream()
+        data = stream.read(cap + 1)
+        return data[:cap], len(data) > cap
+
+    def finish(self) -> list[str]:
+        """Consume the rest of the record; digest problems (empty when verified or not checked).
+
+        Raises InputError("warc.truncated_input") when the file ended before the record's declared length.
+        """
+        try:
+            self._iterator.read_to_end()
+        except zlib.error as e:
+            raise InputError("warc.bad_gzip", f"record at offset {self.offset}: {e}") from e
+        left = getattr(self.record.raw_stream, "limit", 0)
+        if left > 0:
+            raise InputError("warc.truncated_input", f"record at offset {self.offset} lacks {left} bytes")
+        checker = self.record.digest_checker
+        return list(checker.problems) if checker is not None else []
+
+
+def iter_entries(stream: BinaryIO, name: str, *, verify_digests: bool) -> Iterator[Entry]:
+    """Every record of the archive in `stream`. The caller must call `entry.finish()` before the next one."""
+    from warcio.archiveiterator import ArchiveIterator  # heavy-ish: loaded when a file is read
+    from warcio.exceptions import ArchiveLoadFailed
+    from warcio.statusandheaders import StatusAndHeadersParserException
+
+    source, _layout = open_archive(stream, name)
+    iterator = ArchiveIterator(source, check_digests=verify_digests)
+    records = iter(iterator)
+    count = 0
+    while True:
+        offset = iterator.offset
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except (ArchiveLoadFailed, StatusAndHeadersParserException) as e:
+            reason = "warc.not_an_archive" if count == 0 else "warc.malformed_header"
+            raise InputError(reason, f"{name} at offset {offset}: {_first_line(e)}") from e
+        except zlib.error as e:
+            raise InputError("warc.bad_gzip", f"{name} at offset {offset}: {e}") from e
+        if record.format != "arc" and record.rec_headers.get_header("Content-Length") is None:
+            raise InputError("warc.missing_content_length", f"{name}: record at offset {offset} cannot be delimited")
+        count += 1
+        yield Entry(record, offset, iterator)
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:200] if text else type(error).__name__
+
+
+# ------------------------------------------------------------------------------------------ re-reading
+
+
+@dataclass
+class RawRecord:
+    """One record re-read from its offset: WARC (or ARC) headers, HTTP status and headers, decoded payload."""
+
+    offset: int
+    warc_type: str
+    headers: list[tuple[str, str]]
+    http_status: str | None
+    http_headers: list[tuple[str, str]]
+    payload: bytes
+
+
+def read_record_at(uri: str, offset: int, *, max_bytes: int = 64 << 20) -> RawRecord:
+    """Re-read the record that starts at `offset` (a locator's `offset`) in the archive at `uri`."""
+    import fsspec
+
+    with fsspec.open(uri, "rb") as raw:
+        buffered = io.BufferedReader(raw, SNIFF_BYTES)
+        layout = sniff_layout(buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES], uri)
+        if layout in ("members", "plain"):
+            buffered.seek(offset)
+            source: BinaryIO = buffered  # type: ignore[assignment]
+        else:
+            source = decompressed(buffered, uri)  # type: ignore[arg-type]
+            _skip(source, offset)
+        for entry in iter_entries(source, uri, verify_digests=False):
+            record = entry.record
+            payload, _ = entry.read_payload(max_bytes)
+            http = record.http_headers
+            return RawRecord(
+                offset=offset,
+                warc_type=str(record.rec_type),
+                headers=list(record.rec_headers.headers),
+                http_status=http.get_statuscode() if http else None,
+                http_headers=list(http.headers) if http else [],
+                payload=payload,
+            )
+    raise InputError("warc.no_record", f"{uri}: no record at offset {offset}")
+
+
+def _skip(stream: BinaryIO, n: int) -> None:
+    while n > 0:
+        chunk = stream.read(min(n, 1 << 20))
+        if not chunk:
+            raise InputError("warc.no_record", f"offset beyond the end of the decompressed archive by {n} bytes")
+        n -= len(chunk)

@@ -1,0 +1,264 @@
+"""arXiv LaTeX sources (`reader: arxiv`), cleaned as RedPajama v1 did (see `_latex` for the differences).
+
+One input is what arXiv's bulk source gives: a gzipped tar of one submission, a gzipped single .tex
+file, a plain tar, or a tar of such submissions (the monthly bundle shape, members like
+`0704/0704.0001.gz`). Members are read in memory through `pajama.archives`; nothing is extracted.
+One submission is one record: a Doc, Skip("arxiv.no_tex" | "arxiv.no_main" | "arxiv.no_sections" |
+"arxiv.empty") or Failure (unsafe members, member-count and expansion caps, a corrupt bundled file).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, BinaryIO, ClassVar
+
+from pajama.archives import TAR_BLOCK, ArchiveLimits, Member, iter_members, sniff_archive
+from pajama.errors import InputError
+from pajama.record import Doc, Failure, ReadItem, Skip
+from pajama.registry import register_reader
+from pajama.storage import InputFile, decompressed
+from pajama.sources import _latex
+
+log = logging.getLogger(__name__)
+
+_NEW_ID = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(v\d+)?(?![\d])")
+_OLD_ARCHIVES = (
+    "acc-phys|adap-org|alg-geom|ao-sci|astro-ph|atom-ph|bayes-an|chao-dyn|chem-ph|cmp-lg|comp-gas|cond-mat"
+    "|cs|dg-ga|funct-an|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math-ph|math|mtrl-th|nlin|nucl-ex|nucl-th"
+    "|patt-sol|physics|plasm-ph|q-alg|q-bio|quant-ph|solv-int|supr-con"
+)
+_OLD_ID = re.compile(rf"(?<![A-Za-z-])({_OLD_ARCHIVES})/?(\d{{7}})(v\d+)?(?!\d)")
+# a submission inside a monthly bundle: [yymm/]<id>.gz or [yymm/]<id>.pdf
+_BUNDLED = re.compile(rf"^(?:\d{{4}}/)?(?:\d{{4}}\.\d{{4,5}}|(?:{_OLD_ARCHIVES})\d{{7}})(?:v\d+)?\.(?:gz|pdf)$")
+_UNSAFE = {"archive.absolute_path", "archive.path_traversal", "archive.symlink", "archive.hardlink"}
+_UNSAFE |= {"archive.special_file", "archive.bad_name"}
+_BINARY_MAGIC = (b"%PDF", b"%!PS", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"\x1f\x8b")
+_NOT_MAIN = {"cls", "sty", "clo", "bst", "bib", "bbl", "def", "cfg", "dtx", "ins", "fd", "aux", "log", "toc"}
+_COMPRESSED_SUFFIX = re.compile(r"\.(?:gz|bz2|xz|zst)$")
+
+
+def arxiv_id(name: str) -> tuple[str | None, str | None]:
+    """(arXiv id, version) found in a file or member name: `0704.0001v2.gz`, `hep-th9901001.gz`."""
+    base = name.rsplit("/", 1)[-1]
+    m = _NEW_ID.search(base)
+    if m:
+        return m.group(1), m.group(2)
+    m = _OLD_ID.search(base)
+    if m:
+        return f"{m.group(1)}/{m.group(2)}", m.group(3)
+    return None, None
+
+
+_CC = re.compile(r"creativecommons\.org/licenses/([a-z-]+)/(\d\.\d)")
+
+
+def spdx_license(url: str | None) -> str:
+    """SPDX id for an arXiv license URL; `arxiv-nonexclusive` for arXiv's own and for none (pre-2004 default)."""
+    if not url or "arxiv.org/licenses/nonexclusive" in url:
+        return "arxiv-nonexclusive"
+    if "publicdomain/zero/1.0" in url:
+        return "CC0-1.0"
+    if "creativecommons.org/licenses/publicdomain" in url:
+        return "LicenseRef-CC-PDDC"
+    m = _CC.search(url)
+    if m:
+        return f"CC-{m.group(1).upper()}-{m.group(2)}"
+    return f"LicenseRef-{url}"
+
+
+@lru_cache(maxsize=2)
+def load_metadata(uri: str) -> dict[str, tuple[str, list[str], str, str | None]]:
+    """{id: (title, categories, license SPDX id, last version)} from an arXiv metadata snapshot (JSON lines)."""
+    import orjson
+
+    inp = InputFile(uri=uri, name=uri.rsplit("/", 1)[-1], source="arxiv-metadata")
+    table: dict[str, tuple[str, list[str], str, str | None]] = {}
+    bad = 0
+    with decompressed(inp.open(), inp.name) as f:
+        for line in f:
+            try:
+                row = orjson.loads(line)
+                versions = row.get("versions") or []
+                version = versions[-1].get("version") if versions else None
+                title = " ".join(str(row.get("title") or "").split())
+                cats = str(row.get("categories") or "").split()
+                table[str(row["id"])] = (title, cats, spdx_license(row.get("license")), version)
+            except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
+                bad += 1
+    if bad:
+        log.warning("%s: %d unreadable metadata lines", uri, bad)
+    return table
+
+
+@dataclass
+class _Files:
+    """Members of one submission as they stream in: text kept, binaries only counted."""
+
+    max_members: int
+    max_bytes: int
+    texts: dict[str, bytes] = field(default_factory=dict)
+    members: int = 0
+    expanded: int = 0
+    unsafe: str | None = None
+
+    def add(self, m: Member) -> str | None:
+        """Take a member; the reason when a cap is now exceeded."""
+        self.members += 1
+        self.expanded += m.size
+        if self.members > self.max_members:
+            return "archive.too_many_members"
+        if self.expanded > self.max_bytes:
+            return "archive.expansion_cap"
+        if m.skip_reason in _UNSAFE and self.unsafe is None:
+            self.unsafe = m.skip_reason
+        if m.data is not None and _is_text(m.data):
+            self.texts[m.path] = m.data
+        return None
+
+
+def _is_text(data: bytes) -> bool:
+    return not data.startswith(_BINARY_MAGIC) and b"\x00" not in data[:8192]
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")  # old submissions: raw 8-bit accents; latin-1 never fails
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    text: str | None
+    main: str | None
+    reason: str | None
+
+
+def clean_submission(texts: dict[str, bytes]) -> Cleaned:
+    """Main file, includes, cleaning: the submission's text, or the skip reason."""
+    stripped = {p: _latex.strip_comments(_decode(d)) for p, d in texts.items()}
+    candidates = {p: t for p, t in stripped.items() if p.rsplit(".", 1)[-1].lower() not in _NOT_MAIN or "." not in p}
+    if not any("\\" in t for t in candidates.values()):
+        return Cleaned(None, None, "arxiv.no_tex")
+    main = _latex.find_main(candidates)
+    if main is None:
+        return Cleaned(None, None, "arxiv.no_main")
+    text = _latex.clean_document(_latex.resolve_includes(main, stripped))
+    if text is None:
+        return Cleaned(None, main, "arxiv.no_sections")
+    return Cleaned(text, main, None if text else "arxiv.empty")
+
+
+@register_reader("arxiv")
+@dataclass(frozen=True, kw_only=True)
+class ArxivReader:
+    """arXiv bulk source files -> one cleaned LaTeX document per submission."""
+
+    accepts_dirs: ClassVar[bool] = False
+
+    metadata: str | None = None
+    """Path or URI of the arXiv metadata snapshot (JSON lines, optionally compressed) to join on id."""
+    max_submission_bytes: int = 1 << 30
+    """Cap on the expanded bytes of one submission (decompression bombs become arxiv errors)."""
+    max_submission_members: int = 10_000
+    max_input_members: int = 2_000_000
+    max_input_bytes: int = 256 << 30
+
+    def read(self, inp: InputFile) -> Iterator[ReadItem]:
+        data = decompressed(inp.open(), inp.name, max_bytes=self.max_input_bytes)
+        if sniff_archive(data.peek(TAR_BLOCK)[:TAR_BLOCK], inp.name) in ("tar", "zip"):
+            yield from self._read_archive(data, inp)
+            return
+        single = _COMPRESSED_SUFFIX.sub("", inp.name.rsplit("/", 1)[-1])
+        yield self._single(data, single, inp, locator={"main": single}, member=None)
+
+    def _read_archive(self, data: BinaryIO, inp: InputFile) -> Iterator[ReadItem]:
+        limits = ArchiveLimits(
+            max_members=self.max_input_members,
+            max_member_bytes=self.max_submission_bytes,
+            max_total_bytes=self.max_input_bytes,
+        )
+        files = _Files(max_members=self.max_submission_members, max_bytes=self.max_submission_bytes)
+        bundled = 0
+        for m in iter_members(data, inp.name, limits=limits):
+            if _BUNDLED.match(m.path):
+                bundled += 1
+                yield self._bundled(m, inp)
+                continue
+            cap = files.add(m) if files.members <= files.max_members else None
+            if cap is not None and not bundled:
+                yield Failure(cap, {}, f"{inp.name}: {cap}")
+                return
+        if not bundled:
+            yield self._submission(files, inp, member=None)
+
+    def _bundled(self, m: Member, inp: InputFile) -> ReadItem:
+        locator = {"member": m.path}
+        if m.data is None:
+            return Failure(m.skip_reason or "archive.unreadable", locator)
+        if m.path.endswith(".pdf") or m.data.startswith(b"%PDF"):
+            return Skip("arxiv.no_tex", locator)
+        name = m.path[: -len(".gz")]
+        try:
+            stream = decompressed(io.BytesIO(m.data), m.path, max_bytes=self.max_submission_bytes)
+            if sniff_archive(stream.peek(TAR_BLOCK)[:TAR_BLOCK], name) != "tar":
+                return self._single(stream, name.rsplit("/", 1)[-1], inp, locator, member=m.path)
+            limits = ArchiveLimits(
+                max_members=self.max_submission_members,
+                max_member_bytes=self.max_submission_bytes,
+                max_total_bytes=self.max_submission_bytes,
+            )
+            files = _Files(max_members=self.max_submission_members, max_bytes=self.max_submission_bytes)
+            for sub in iter_members(stream, m.path, limits=limits):
+                files.add(sub)
+        except InputError as e:
+            return Failure(e.reason, locator, e.message)
+        return self._submission(files, inp, member=m.path)
+
+    def _single(
+        self, stream: BinaryIO, name: str, inp: InputFile, locator: dict[str, Any], member: str | None
+    ) -> ReadItem:
+        try:
+            body = stream.read(self.max_submission_bytes + 1)
+        except InputError as e:
+            if member is None:
+                raise
+            return Failure(e.reason, locator, e.message)
+        if len(body) > self.max_submission_bytes:
+            return Failure("archive.expansion_cap", locator, f"{name}: more than {self.max_submission_bytes} bytes")
+        files = _Files(max_members=1, max_bytes=self.max_submission_bytes)
+        files.add(Member(name, body, None, len(body)))
+        return self._submission(files, inp, member=member)
+
+    def _submission(self, files: _Files, inp: InputFile, member: str | None) -> ReadItem:
+        locator: dict[str, Any] = {"member": member} if member else {}
+        if files.unsafe is not None:
+            return Failure(files.unsafe, locator)
+        cleaned = clean_submission(files.texts)
+        if cleaned.main is not None:
+            locator["main"] = cleaned.main
+        if cleaned.text is None or cleaned.reason is not None:
+            return Skip(cleaned.reason or "arxiv.empty", locator)
+        aid, version = arxiv_id(member or inp.name)
+        meta: dict[str, Any] = {"arxiv_id": aid, "main_file": cleaned.main}
+        if aid is not None:
+            meta["url"] = f"https://arxiv.org/abs/{aid}"
+            meta.update(self._joined(aid))
+        if version is not None:
+            meta["version"] = version
+        key = aid if aid is not None else f"{inp.name}/{member or cleaned.main}"
+        return Doc(text=cleaned.text, meta=meta, locator=locator, key=key)
+
+    def _joined(self, aid: str) -> dict[str, Any]:
+        if self.metadata is None:
+            return {}
+        row = load_metadata(self.metadata).get(aid)
+        if row is None:
+            return {}
+        title, categories, license_id, version = row
+        return {"title": title, "categories": categories, "license": license_id, "version": version}
