@@ -50,7 +50,10 @@ class LocalExecutor:
         self._pool(plan, {}, _map, tasks, done)
 
     def run_write(
-        self, plan: Plan, tasks: Sequence[WriteTask], removed: dict[str, Any],
+        self,
+        plan: Plan,
+        tasks: Sequence[WriteTask],
+        removed: dict[str, Any],
         done: Callable[[WriteTask, ShardResult], None],
     ) -> None:
         if self.workers == 1 or len(tasks) <= 1:
@@ -59,8 +62,14 @@ class LocalExecutor:
             return
         self._pool(plan, removed, _write, tasks, done)
 
-    def _pool(self, plan: Plan, removed: dict[str, Any], fn: Callable[[Any], Any], tasks: Sequence[Any],
-              done: Callable[[Any, Any], None]) -> None:
+    def _pool(
+        self,
+        plan: Plan,
+        removed: dict[str, Any],
+        fn: Callable[[Any], Any],
+        tasks: Sequence[Any],
+        done: Callable[[Any, Any], None],
+    ) -> None:
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init, initargs=(plan, removed)) as pool:
             pending: dict[Future[Any], Any] = {}

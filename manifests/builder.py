@@ -25,8 +25,21 @@ from pajama.write import ShardResult
 log = logging.getLogger(__name__)
 
 SCHEMA = "pajama.manifest/1"
-LIBRARIES = ("warcio", "trafilatura", "resiliparse", "fasttext-numpy2-wheel", "mwparserfromhell", "pyarrow",
-             "zstandard", "orjson", "tokenizers", "datasketch", "numpy", "pydantic", "fsspec")
+LIBRARIES = (
+    "warcio",
+    "trafilatura",
+    "resiliparse",
+    "fasttext-numpy2-wheel",
+    "mwparserfromhell",
+    "pyarrow",
+    "zstandard",
+    "orjson",
+    "tokenizers",
+    "datasketch",
+    "numpy",
+    "pydantic",
+    "fsspec",
+)
 
 
 def release_digest(shards: Iterable[dict[str, Any]]) -> str:
@@ -42,14 +55,19 @@ def code_info() -> dict[str, Any]:
             libs[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             continue
-    return {"pajama": __version__, "git_commit": _git_commit(), "python": platform.python_version(),
-            "libraries": libs}
+    return {"pajama": __version__, "git_commit": _git_commit(), "python": platform.python_version(), "libraries": libs}
 
 
 def _git_commit() -> str | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).resolve().parent,
-                             capture_output=True, text=True, timeout=5, check=False)
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return out.stdout.strip() or None
@@ -67,8 +85,15 @@ def _stages(plan: Plan, inputs: list[InputResult]) -> list[dict[str, Any]]:
     for src in plan.sources:
         for stage in src.stages:
             counts = [r.stages[stage.label] for r in inputs if r.source == src.name and stage.label in r.stages]
-            out.append({"source": src.name, **stage.describe(), "in": sum(c.inp for c in counts),
-                        "out": sum(c.out for c in counts), "dropped": _sum(dict(c.dropped) for c in counts)})
+            out.append(
+                {
+                    "source": src.name,
+                    **stage.describe(),
+                    "in": sum(c.inp for c in counts),
+                    "out": sum(c.out for c in counts),
+                    "dropped": _sum(dict(c.dropped) for c in counts),
+                }
+            )
     return out
 
 
@@ -80,13 +105,18 @@ def _source_summary(plan: Plan, inputs: list[InputResult], shards: list[ShardRes
         dropped = _sum(dict(st.dropped) for r in ins for st in r.stages.values())
         tokens = [s.tokens for s in sh if s.tokens is not None]
         out[src.name] = {
-            "reader": src.reader_name, "reader_version": src.reader.version,
-            "inputs": len(ins), "records": sum(r.records for r in ins),
+            "reader": src.reader_name,
+            "reader_version": src.reader.version,
+            "inputs": len(ins),
+            "records": sum(r.records for r in ins),
             "documents": sum(r.documents for r in ins),
-            "skipped": _sum(dict(r.skipped) for r in ins), "errors": _sum(dict(r.errors) for r in ins),
-            "kept": sum(s.kept for s in sh), "dropped": dropped,
+            "skipped": _sum(dict(r.skipped) for r in ins),
+            "errors": _sum(dict(r.errors) for r in ins),
+            "kept": sum(s.kept for s in sh),
+            "dropped": dropped,
             "duplicates": _sum(dict(s.duplicates) for s in sh),
-            "chars": sum(s.chars for s in sh), "tokens": sum(tokens) if tokens else None,
+            "chars": sum(s.chars for s in sh),
+            "tokens": sum(tokens) if tokens else None,
             "languages": _sum(dict(s.languages) for s in sh),
             "lengths": _sum({str(k): v for k, v in s.lengths.items()} for s in sh),
         }
@@ -105,63 +135,114 @@ def _licenses(plan: Plan, inputs: list[InputResult], shards: list[ShardResult]) 
                 table.setdefault(lic, Counter())["kept"] += n
             for lic, n in s.dup_licenses.items():
                 table.setdefault(lic, Counter())["duplicates"] += n
-        out[src.name] = {lic: {k: c.get(k, 0) for k in ("kept", "dropped", "duplicates")}
-                         for lic, c in sorted(table.items())}
+        out[src.name] = {
+            lic: {k: c.get(k, 0) for k in ("kept", "dropped", "duplicates")} for lic, c in sorted(table.items())
+        }
     return out
 
 
 def accounting(inputs: list[dict[str, Any]], sources: dict[str, Any]) -> dict[str, Any]:
     """The accounting law: per input records = documents + skipped + errors; per source
     documents = kept + dropped + duplicates."""
-    bad_inputs = [i["uri"] for i in inputs
-                  if i["records"] != i["documents"] + sum(i["skipped"].values()) + sum(i["errors"].values())]
+    bad_inputs = [
+        i["uri"]
+        for i in inputs
+        if i["records"] != i["documents"] + sum(i["skipped"].values()) + sum(i["errors"].values())
+    ]
     per_source = {}
     for name, s in sources.items():
         total = s["kept"] + sum(s["dropped"].values()) + sum(s["duplicates"].values())
-        per_source[name] = {"documents": s["documents"], "kept": s["kept"], "dropped": sum(s["dropped"].values()),
-                            "duplicates": sum(s["duplicates"].values()), "balanced": total == s["documents"]}
+        per_source[name] = {
+            "documents": s["documents"],
+            "kept": s["kept"],
+            "dropped": sum(s["dropped"].values()),
+            "duplicates": sum(s["duplicates"].values()),
+            "balanced": total == s["documents"],
+        }
     return {
         "law": "per input: records = documents + skipped + errors; per source: documents = kept + dropped + "
-               "duplicates (an input-level failure counts as one errored record)",
-        "inputs_balanced": not bad_inputs, "unbalanced_inputs": bad_inputs, "sources": per_source,
+        "duplicates (an input-level failure counts as one errored record)",
+        "inputs_balanced": not bad_inputs,
+        "unbalanced_inputs": bad_inputs,
+        "sources": per_source,
         "balanced": not bad_inputs and all(v["balanced"] for v in per_source.values()),
     }
 
 
-def build_manifest(plan: Plan, engine: dict[str, Any], inputs: list[InputResult], shards: list[ShardResult],
-                   dedup: dict[str, Any] | None, *, started: float,
-                   extra_files: list[dict[str, Any]] = ()) -> dict[str, Any]:  # type: ignore[assignment]
-    files = sorted([*(dict(f, source=s.source, shard=s.shard) for s in shards for f in s.files), *extra_files],
-                   key=lambda f: f["path"])
-    input_rows = [{k: v for k, v in r.to_json().items() if k not in ("runs", "features", "stages", "licenses")}
-                  for r in inputs]
+def build_manifest(
+    plan: Plan,
+    engine: dict[str, Any],
+    inputs: list[InputResult],
+    shards: list[ShardResult],
+    dedup: dict[str, Any] | None,
+    *,
+    started: float,
+    extra_files: list[dict[str, Any]] = (),
+) -> dict[str, Any]:  # type: ignore[assignment]
+    files = sorted(
+        [*(dict(f, source=s.source, shard=s.shard) for s in shards for f in s.files), *extra_files],
+        key=lambda f: f["path"],
+    )
+    input_rows = [
+        {k: v for k, v in r.to_json().items() if k not in ("runs", "features", "stages", "licenses")} for r in inputs
+    ]
     sources = _source_summary(plan, inputs, shards)
     tokens = None
     if any(s.tokens is not None for s in shards):
-        tokens = {"tokenizer": plan.config.tokenizer, "total": sum(s.tokens or 0 for s in shards),
-                  "per_source": {n: v["tokens"] for n, v in sources.items()},
-                  "per_shard": {f"{s.source}/{s.shard:05d}": s.tokens for s in shards}}
+        tokens = {
+            "tokenizer": plan.config.tokenizer,
+            "total": sum(s.tokens or 0 for s in shards),
+            "per_source": {n: v["tokens"] for n, v in sources.items()},
+            "per_shard": {f"{s.source}/{s.shard:05d}": s.tokens for s in shards},
+        }
     now = dt.datetime.now(dt.UTC)
     return {
-        "schema": SCHEMA, "dataset": plan.config.dataset, "version": plan.config.version,
-        "parent": plan.config.parent, "description": plan.config.description,
+        "schema": SCHEMA,
+        "dataset": plan.config.dataset,
+        "version": plan.config.version,
+        "parent": plan.config.parent,
+        "description": plan.config.description,
         "created": now.isoformat(timespec="seconds"),
         "duration_seconds": round(now.timestamp() - started, 3),
         "release_digest": release_digest(files),
-        "code": code_info(), "config": plan.config.resolved(), "config_sha256": plan.config_sha256,
-        "engine": engine, "format": plan.config.format, "shard_count": plan.config.shards,
-        "inputs": input_rows, "sources": sources, "stages": _stages(plan, inputs), "dedup": dedup,
-        "licenses": _licenses(plan, inputs, shards), "tokens": tokens, "shards": files,
+        "code": code_info(),
+        "config": plan.config.resolved(),
+        "config_sha256": plan.config_sha256,
+        "engine": engine,
+        "format": plan.config.format,
+        "shard_count": plan.config.shards,
+        "inputs": input_rows,
+        "sources": sources,
+        "stages": _stages(plan, inputs),
+        "dedup": dedup,
+        "licenses": _licenses(plan, inputs, shards),
+        "tokens": tokens,
+        "shards": files,
         "accounting": accounting(input_rows, sources),
     }
 
 
-def finalize_release(plan: Plan, engine: str, inputs: list[InputResult], shards: list[ShardResult],
-                     dedup: dict[str, Any] | None, *, started: float, workers: int | None = None,
-                     extra_files: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def finalize_release(
+    plan: Plan,
+    engine: str,
+    inputs: list[InputResult],
+    shards: list[ShardResult],
+    dedup: dict[str, Any] | None,
+    *,
+    started: float,
+    workers: int | None = None,
+    extra_files: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Card and report, then manifest.json, then SHA256SUMS (which seals the release)."""
-    manifest = build_manifest(plan, {"name": engine, "workers": workers}, inputs, shards, dedup, started=started,
-                              extra_files=extra_files or [])
+    manifest = build_manifest(
+        plan,
+        {"name": engine, "workers": workers},
+        inputs,
+        shards,
+        dedup,
+        started=started,
+        extra_files=extra_files or [],
+    )
     _remove_strays(plan.release_uri, {f["path"] for f in manifest["shards"]})
     if plan.config.report:
         write_card_and_report(plan.release_uri, manifest)

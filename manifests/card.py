@@ -10,8 +10,14 @@ from typing import Any
 
 
 def _size_category(n: int) -> str:
-    for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
-                         (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M")):
+    for limit, label in (
+        (1_000, "n<1K"),
+        (10_000, "1K<n<10K"),
+        (100_000, "10K<n<100K"),
+        (1_000_000, "100K<n<1M"),
+        (10_000_000, "1M<n<10M"),
+        (100_000_000, "10M<n<100M"),
+    ):
         if n < limit:
             return label
     return "n>100M"
@@ -32,10 +38,17 @@ def render_card(manifest: dict[str, Any]) -> str:
         lines += [manifest["description"], ""]
     lines += ["| source | read | documents | kept | dropped | duplicates |", "|---|---|---|---|---|---|"]
     for name, s in sources.items():
-        lines.append(f"| {name} | {s['records']} | {s['documents']} | {s['kept']} | "
-                     f"{sum(s['dropped'].values())} | {sum(s['duplicates'].values())} |")
-    lines += ["", f"release_digest: `{manifest['release_digest']}`", "",
-              "Verify with `sha256sum -c SHA256SUMS` and `pajama manifest verify .`", ""]
+        lines.append(
+            f"| {name} | {s['records']} | {s['documents']} | {s['kept']} | "
+            f"{sum(s['dropped'].values())} | {sum(s['duplicates'].values())} |"
+        )
+    lines += [
+        "",
+        f"release_digest: `{manifest['release_digest']}`",
+        "",
+        "Verify with `sha256sum -c SHA256SUMS` and `pajama manifest verify .`",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -45,6 +58,8 @@ def render_report(manifest: dict[str, Any]) -> str:
         for name, s in manifest["sources"].items()
     )
     title = html.escape(f"{manifest['dataset']} {manifest['version']}")
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head><body>"
-            f"<h1>{title}</h1><table><tr><th>source</th><th>read</th><th>kept</th></tr>{rows}</table>"
-            "</body></html>\n")
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head><body>"
+        f"<h1>{title}</h1><table><tr><th>source</th><th>read</th><th>kept</th></tr>{rows}</table>"
+        "</body></html>\n"
+    )

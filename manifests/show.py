@@ -19,9 +19,17 @@ def funnel_table(manifest: dict[str, Any]) -> Table:
     for col in ("source", "read", "skipped", "errors", "docs", "dropped", "dups", "kept", "top drop reasons"):
         table.add_column(col, justify="left" if col in ("source", "top drop reasons") else "right")
     for name, s in manifest["sources"].items():
-        table.add_row(name, f"{s['records']:,}", f"{sum(s['skipped'].values()):,}", f"{sum(s['errors'].values()):,}",
-                      f"{s['documents']:,}", f"{sum(s['dropped'].values()):,}", f"{sum(s['duplicates'].values()):,}",
-                      f"{s['kept']:,}", _top({**s['dropped'], **s['duplicates']}))
+        table.add_row(
+            name,
+            f"{s['records']:,}",
+            f"{sum(s['skipped'].values()):,}",
+            f"{sum(s['errors'].values()):,}",
+            f"{s['documents']:,}",
+            f"{sum(s['dropped'].values()):,}",
+            f"{sum(s['duplicates'].values()):,}",
+            f"{s['kept']:,}",
+            _top({**s["dropped"], **s["duplicates"]}),
+        )
     return table
 
 
@@ -41,8 +49,12 @@ def print_details(manifest: dict[str, Any], console: Console | None = None) -> N
     console.print(funnel_table(manifest))
     for name, s in manifest["sources"].items():
         console.print(f"[bold]{name}[/] ({s['reader']}@{s['reader_version']}, {s['inputs']} inputs)")
-        for label, counts in (("skipped", s["skipped"]), ("errors", s["errors"]), ("dropped", s["dropped"]),
-                              ("duplicates", s["duplicates"])):
+        for label, counts in (
+            ("skipped", s["skipped"]),
+            ("errors", s["errors"]),
+            ("dropped", s["dropped"]),
+            ("duplicates", s["duplicates"]),
+        ):
             for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
                 console.print(f"  {label:<10} {reason:<40} {n:>10,}")
     console.print("stages:")
@@ -50,6 +62,8 @@ def print_details(manifest: dict[str, Any], console: Console | None = None) -> N
         console.print(f"  {st['source']}/{st['name']}@{st['version']}: in {st['in']:,} out {st['out']:,}")
     if manifest.get("tokens"):
         console.print(f"tokens: {manifest['tokens']['total']:,} ({manifest['tokens']['tokenizer']})")
-    console.print(f"shards: {sum(1 for s in manifest['shards'] if s['kind'] == 'data')} data files, "
-                  f"{sum(s['bytes'] for s in manifest['shards']):,} bytes in all")
+    console.print(
+        f"shards: {sum(1 for s in manifest['shards'] if s['kind'] == 'data')} data files, "
+        f"{sum(s['bytes'] for s in manifest['shards']):,} bytes in all"
+    )
     console.print(f"release_digest: {manifest['release_digest']}")

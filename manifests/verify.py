@@ -10,8 +10,25 @@ import fsspec
 
 from pajama.storage import join, sha256_file
 
-REQUIRED = ("schema", "dataset", "version", "parent", "created", "release_digest", "code", "config",
-            "config_sha256", "engine", "inputs", "stages", "dedup", "licenses", "tokens", "shards", "accounting")
+REQUIRED = (
+    "schema",
+    "dataset",
+    "version",
+    "parent",
+    "created",
+    "release_digest",
+    "code",
+    "config",
+    "config_sha256",
+    "engine",
+    "inputs",
+    "stages",
+    "dedup",
+    "licenses",
+    "tokens",
+    "shards",
+    "accounting",
+)
 
 
 def load_manifest(release: str) -> dict[str, Any]:
@@ -74,8 +91,9 @@ def check_accounting(manifest: dict[str, Any]) -> list[str]:
         if src["documents"] != total:
             problems.append(f"source {name}: documents {src['documents']} != kept + dropped + duplicates ({total})")
         if per_source_docs[name] != src["documents"]:
-            problems.append(f"source {name}: documents {src['documents']} != sum over its inputs "
-                            f"({per_source_docs[name]})")
+            problems.append(
+                f"source {name}: documents {src['documents']} != sum over its inputs ({per_source_docs[name]})"
+            )
         if shard_docs[name] != src["kept"]:
             problems.append(f"source {name}: kept {src['kept']} != documents in its data shards ({shard_docs[name]})")
     return problems
@@ -105,8 +123,9 @@ def check_checksums(release: str, manifest: dict[str, Any]) -> list[str]:
         rel = shard["path"]
         if rel not in present:
             problems.append(f"{rel}: in the manifest but missing")
-        elif listed.get(rel) not in (None, shard["sha256"]) or (rel not in listed and
-                                                                 sha256_file(join(release, rel))[0] != shard["sha256"]):
+        elif listed.get(rel) not in (None, shard["sha256"]) or (
+            rel not in listed and sha256_file(join(release, rel))[0] != shard["sha256"]
+        ):
             problems.append(f"{rel}: sha256 does not match the manifest")
     return problems
 

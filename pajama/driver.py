@@ -44,11 +44,13 @@ class Executor(Protocol):
     name: str
     workers: int
 
-    def run_map(self, plan: Plan, tasks: Sequence[MapTask], done: Callable[[MapTask, InputResult], None]) -> None:
-        ...
+    def run_map(self, plan: Plan, tasks: Sequence[MapTask], done: Callable[[MapTask, InputResult], None]) -> None: ...
 
     def run_write(
-        self, plan: Plan, tasks: Sequence[WriteTask], removed: dict[str, Any],
+        self,
+        plan: Plan,
+        tasks: Sequence[WriteTask],
+        removed: dict[str, Any],
         done: Callable[[WriteTask, ShardResult], None],
     ) -> None: ...
 
@@ -98,8 +100,9 @@ def _relative_token_paths(plan: Plan, result: ShardResult) -> None:
             from pajama.storage import sha256_file
 
             sha, size = sha256_file(f)
-            fixed.append({"kind": "tokens", "path": f.removeprefix(base), "sha256": sha, "bytes": size,
-                          "documents": result.kept})
+            fixed.append(
+                {"kind": "tokens", "path": f.removeprefix(base), "sha256": sha, "bytes": size, "documents": result.kept}
+            )
         else:
             fixed.append(f)
     result.files = fixed
@@ -123,8 +126,24 @@ def check_release_slot(plan: Plan, *, overwrite: bool) -> None:
         fs.rm(path, recursive=True)
 
 
-def run(plan: Plan, executor: Executor, *, fresh: bool = False, overwrite: bool = False,
-        progress: Any = None) -> dict[str, Any]:
+def preflight(plan: Plan) -> None:
+    """Fail before any work when the release or work folder cannot be written."""
+    from pajama.errors import OutputError
+
+    for where, uri in (("work_dir", plan.work_dir), ("output", plan.release_uri)):
+        try:
+            fs, path = fsspec.core.url_to_fs(uri)
+            fs.makedirs(path, exist_ok=True)
+            with atomic_write(join(uri, ".pajama-write-check"), "w") as f:
+                f.write("ok")
+            fs.rm(f"{path.rstrip('/')}/.pajama-write-check")
+        except OSError as e:
+            raise OutputError(f"{where} {uri} is not writable: {e.strerror or e}") from None
+
+
+def run(
+    plan: Plan, executor: Executor, *, fresh: bool = False, overwrite: bool = False, progress: Any = None
+) -> dict[str, Any]:
     """Build the release; returns the manifest. Safe to rerun after a crash: finished work is reused."""
     from pajama.manifests.builder import finalize_release
 
@@ -132,12 +151,20 @@ def run(plan: Plan, executor: Executor, *, fresh: bool = False, overwrite: bool 
     check_release_slot(plan, overwrite=overwrite)
     if fresh and os.path.isdir(plan.work_dir):
         shutil.rmtree(plan.work_dir)
-    os.makedirs(plan.work_dir, exist_ok=True)
+    preflight(plan)
     inputs = _map_phase(plan, executor, progress)
     removed, dedup_stats, signature_files = _dedup_phase(plan, inputs)
     shards = _write_phase(plan, executor, inputs, removed, progress)
-    return finalize_release(plan, executor.name, inputs, shards, dedup_stats, started=started,
-                            workers=executor.workers, extra_files=signature_files)
+    return finalize_release(
+        plan,
+        executor.name,
+        inputs,
+        shards,
+        dedup_stats,
+        started=started,
+        workers=executor.workers,
+        extra_files=signature_files,
+    )
 
 
 def _map_phase(plan: Plan, executor: Executor, progress: Any) -> list[InputResult]:
@@ -186,8 +213,9 @@ def _dedup_phase(
     if os.path.exists(saved):
         result = DedupResult.load(saved)
     else:
-        result = resolve(feature_files, dedup, work_dir=os.path.join(plan.work_dir, "dedup"),
-                         workers=1, previous=list(dedup.against))
+        result = resolve(
+            feature_files, dedup, work_dir=os.path.join(plan.work_dir, "dedup"), workers=1, previous=list(dedup.against)
+        )
         result.save(saved)
     signature_files: list[dict[str, Any]] = []
     if dedup.minhash is not None and dedup.minhash.store_signatures:
@@ -198,10 +226,20 @@ def _dedup_phase(
             files = [_feature_path(plan, r) for r in inputs if r.features and r.source == src.name]
             for path in write_signatures(files, os.path.join(base, "minhash", src.name), shards=plan.config.shards):
                 sha, size = sha256_file(path)
-                signature_files.append({"kind": "minhash", "path": path.removeprefix(base + "/"), "sha256": sha,
-                                        "bytes": size, "documents": None, "source": src.name})
-    removed = {k: {"reason": v.reason, "duplicate_of": v.duplicate_of, "cluster_id": v.cluster_id}
-               for k, v in result.removed.items()}
+                signature_files.append(
+                    {
+                        "kind": "minhash",
+                        "path": path.removeprefix(base + "/"),
+                        "sha256": sha,
+                        "bytes": size,
+                        "documents": None,
+                        "source": src.name,
+                    }
+                )
+    removed = {
+        k: {"reason": v.reason, "duplicate_of": v.duplicate_of, "cluster_id": v.cluster_id}
+        for k, v in result.removed.items()
+    }
     return removed, result.stats, signature_files
 
 
@@ -211,8 +249,9 @@ def _feature_path(plan: Plan, r: InputResult) -> str:
     return os.path.join(_map_dir(plan, src, inp), r.features or "")
 
 
-def _write_phase(plan: Plan, executor: Executor, inputs: list[InputResult], removed: dict[str, Any],
-                 progress: Any) -> list[ShardResult]:
+def _write_phase(
+    plan: Plan, executor: Executor, inputs: list[InputResult], removed: dict[str, Any], progress: Any
+) -> list[ShardResult]:
     results: dict[tuple[str, int], ShardResult] = {}
     todo: list[WriteTask] = []
     for src in plan.sources:
@@ -224,8 +263,10 @@ def _write_phase(plan: Plan, executor: Executor, inputs: list[InputResult], remo
                 continue
             runs = [
                 (r.sha256, os.path.join(_map_dir(plan, src, _input_of(src, r)), name))
-                for r in inputs if r.source == src.name and r.runs
-                for s, name in r.runs if s == shard
+                for r in inputs
+                if r.source == src.name and r.runs
+                for s, name in r.runs
+                if s == shard
             ]
             todo.append(WriteTask(src.name, shard, runs))
     if progress is not None:

@@ -46,3 +46,9 @@ class CheckFailed(PajamaError):
     """A verification found a mismatch (exit 1)."""
 
     exit_code = 1
+
+
+class OutputError(PajamaError):
+    """The output location cannot be written: the run stops before any work (exit 1)."""
+
+    exit_code = 1

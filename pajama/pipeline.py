@@ -61,8 +61,10 @@ class InputResult:
             "documents": self.documents,
             "skipped": dict(sorted(self.skipped.items())),
             "errors": dict(sorted(self.errors.items())),
-            "stages": {k: {"in": v.inp, "out": v.out, "dropped": dict(sorted(v.dropped.items()))}
-                       for k, v in self.stages.items()},
+            "stages": {
+                k: {"in": v.inp, "out": v.out, "dropped": dict(sorted(v.dropped.items()))}
+                for k, v in self.stages.items()
+            },
             "licenses": {k: dict(sorted(v.items())) for k, v in sorted(self.licenses.items())},
             "runs": self.runs,
             "features": self.features,

@@ -30,10 +30,21 @@ PARQUET_SCHEMA = pa.schema(
 class _HashingSink:
     """A write-only file wrapper that hashes and counts what passes through."""
 
+    closed = False
+
     def __init__(self, f: IO[bytes]) -> None:
         self._f = f
         self.sha = hashlib.sha256()
         self.bytes = 0
+
+    def tell(self) -> int:
+        return self.bytes
+
+    def writable(self) -> bool:
+        return True
+
+    def close(self) -> None:  # the atomic writer owns the real file
+        self.closed = True
 
     def write(self, data: bytes) -> int:
         self.sha.update(data)
@@ -102,8 +113,11 @@ class ParquetWriter:
                 "text": record["text"],
                 "source": record["source"],
                 "meta": _dumps(record.get("meta") or {}),
-                "origin": {"uri": origin.get("uri"), "sha256": origin.get("sha256"),
-                           "locator": _dumps(origin.get("locator") or {})},
+                "origin": {
+                    "uri": origin.get("uri"),
+                    "sha256": origin.get("sha256"),
+                    "locator": _dumps(origin.get("locator") or {}),
+                },
                 "signals": _dumps(record.get("signals") or {}),
             }
         )
@@ -162,8 +176,11 @@ def read_shard(path: str) -> Iterator[dict[str, Any]]:
                 "text": row["text"],
                 "source": row["source"],
                 "meta": orjson.loads(row["meta"] or "{}"),
-                "origin": {"uri": origin.get("uri"), "sha256": origin.get("sha256"),
-                           "locator": orjson.loads(origin.get("locator") or "{}")},
+                "origin": {
+                    "uri": origin.get("uri"),
+                    "sha256": origin.get("sha256"),
+                    "locator": orjson.loads(origin.get("locator") or "{}"),
+                },
                 "signals": orjson.loads(row["signals"] or "{}"),
             }
         return

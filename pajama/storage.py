@@ -150,14 +150,15 @@ class CappedReader(io.RawIOBase):
         self._raw = raw
         self._limit = limit
         self._name = name
+        self._read = getattr(raw, "read1", raw.read)
         self.produced = 0
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, b: Any) -> int:
-        try:
-            data = self._raw.read(len(b))
+        try:  # read1: return what one step decompressed, so bytes before a truncation are not lost
+            data = self._read(len(b))
         except (EOFError, OSError, zstandard.ZstdError, lzma.LZMAError) as e:
             raise InputError("input.truncated", f"{self._name}: {e}") from e
         n = len(data)
@@ -168,6 +169,48 @@ class CappedReader(io.RawIOBase):
             )
         b[:n] = data
         return n
+
+
+class ZstdFrames(io.RawIOBase):
+    """Decompresses concatenated zstd frames; a stream that ends inside a frame is `input.truncated`.
+
+    (zstandard's stream_reader reports a truncated frame as a clean end of file.)
+    """
+
+    def __init__(self, raw: IO[bytes], name: str) -> None:
+        self._raw = raw
+        self._name = name
+        self._dobj = zstandard.ZstdDecompressor().decompressobj()
+        self._in_frame = False
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while not self._pending:
+            chunk = self._raw.read(CHUNK)
+            if not chunk:
+                if self._in_frame:
+                    raise InputError("input.truncated", f"{self._name}: zstd stream ends inside a frame")
+                return 0
+            self._pending = self._feed(chunk)
+        n = min(len(b), len(self._pending))
+        b[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def _feed(self, chunk: bytes) -> bytes:
+        out = []
+        while chunk:
+            self._in_frame = True
+            out.append(self._dobj.decompress(chunk))
+            if not self._dobj.eof:
+                break
+            chunk = self._dobj.unused_data
+            self._dobj = zstandard.ZstdDecompressor().decompressobj()
+            self._in_frame = False
+        return b"".join(out)
 
 
 def sniff_compression(head: bytes, name: str) -> str | None:
@@ -195,7 +238,7 @@ def decompressed(stream: BinaryIO, name: str, *, max_bytes: int = 64 << 30) -> B
     if kind == "gzip":
         inner = gzip.GzipFile(fileobj=buffered, mode="rb")
     elif kind == "zstd":
-        inner = zstandard.ZstdDecompressor().stream_reader(buffered, read_across_frames=True)
+        inner = io.BufferedReader(ZstdFrames(buffered, name), CHUNK)
     elif kind == "bz2":
         inner = bz2.BZ2File(buffered, "rb")
     elif kind == "xz":

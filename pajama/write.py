@@ -82,7 +82,9 @@ class _Outputs:
 
     def reject(self, line: bytes, info: dict[str, Any]) -> None:
         if self.rejected is None:
-            self.rejected = JsonlZstWriter(join(self.plan.release_uri, "rejected", self.source, f"{self.name}.jsonl.zst"))
+            self.rejected = JsonlZstWriter(
+                join(self.plan.release_uri, "rejected", self.source, f"{self.name}.jsonl.zst")
+            )
         self.rejected.write_line(line[:-1] + b',"rejected":' + orjson.dumps(info, option=orjson.OPT_SORT_KEYS) + b"}")
 
     def close(self) -> list[dict[str, Any]]:
@@ -90,15 +92,23 @@ class _Outputs:
         if self.plan.config.signals == "separate":
             path = f"signals/{self.source}/{self.name}.parquet"
             sha, size = write_signal_table(join(self.plan.release_uri, path), self.signal_rows)
-            files.append({"kind": "signals", "path": path, "sha256": sha, "bytes": size,
-                          "documents": len(self.signal_rows)})
+            files.append(
+                {"kind": "signals", "path": path, "sha256": sha, "bytes": size, "documents": len(self.signal_rows)}
+            )
         for kind, writer in (("data", self.data), ("rejected", self.rejected)):
             if writer is None:
                 continue
             sha, size = writer.close()
             suffix = writer.suffix
-            files.append({"kind": kind, "path": f"{kind}/{self.source}/{self.name}.{suffix}", "sha256": sha,
-                          "bytes": size, "documents": writer.documents})
+            files.append(
+                {
+                    "kind": kind,
+                    "path": f"{kind}/{self.source}/{self.name}.{suffix}",
+                    "sha256": sha,
+                    "bytes": size,
+                    "documents": writer.documents,
+                }
+            )
         return files
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import codecs
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,9 @@ from typing import Any
 HEAD_SCAN_BYTES = 64 << 10
 CREDIT_SCAN_PARAGRAPHS = 4
 HEAD_SCAN_LINES = 80
+WRAP_FILL = 0.8  # a line broken here, by the next word, was wrapped
+PROSE_SHARE = 0.6  # ... and a block is prose when this share of its lines were
+SHORT_FILL = 0.6  # inside prose, a line this short ends on purpose
 
 _START = re.compile(
     r"^\W*(?:START OF (?:THE|THIS) (?:COPYRIGHTED )?PROJECT GUTENBERG"
@@ -264,36 +268,37 @@ def iso_date(value: str) -> str:
 def unwrap(text: str) -> str:
     """Join hard-wrapped lines into paragraphs; keep verse, tables and title pages line by line.
 
-    A line was wrapped by the typist when the next line's first word would not have fitted after it
-    within the file's wrap width (its 95th-percentile line length). Indented lines that follow an
-    unindented one start something new (verse, a quotation), so they are never joined to it.
+    Paragraphs are blocks between blank lines. A block is wrapped prose when most of its lines were
+    broken by the typist: the next line's first word would not have fitted after the line within
+    WRAP_FILL of the file's wrap width (its 95th-percentile line length; typists wrapped unevenly).
+    Inside prose, a line stays broken when it is short (a sign-off, a heading) or when the next line is
+    indented after an unindented one (a quotation or a new paragraph).
     """
-    lines = text.split("\n")
-    lengths = sorted(len(line) for line in lines if line.strip())
+    blocks = [b for b in re.split(r"\n[ \t]*\n", text) if b.strip()]
+    lengths = sorted(len(line.rstrip()) for b in blocks for line in b.split("\n") if line.strip())
     if not lengths:
         return ""
     width = lengths[int(0.95 * (len(lengths) - 1))]
-    out: list[str] = []
-    prev = ""  # the previous physical line: wrapping is judged on it, not on what it was joined into
-    for raw in lines:
-        line = raw.rstrip()
-        if line and prev and out and _wrapped(prev, line, width):
-            head = line.lstrip()
-            dash = prev.endswith("-") and not prev.endswith(" -")
-            out[-1] += "" if dash or _cjk(prev[-1]) or _cjk(head[0]) else " "
-            out[-1] += head
-        else:
+    return "\n\n".join(_unwrap_block([line.rstrip() for line in b.strip("\n").split("\n")], width) for b in blocks)
+
+
+def _unwrap_block(lines: list[str], width: int) -> str:
+    if len(lines) < 2:
+        return lines[0]
+    pairs = list(itertools.pairwise(lines))
+    fills = [len(line) + 1 + len(nxt.split(None, 1)[0]) if nxt.strip() else 0 for line, nxt in pairs]
+    if sum(f > WRAP_FILL * width for f in fills) < PROSE_SHARE * len(fills):
+        return "\n".join(lines)
+    out = [lines[0]]
+    for (prev, line), fill in zip(pairs, fills, strict=True):
+        head = line.lstrip()
+        indented = len(line) > len(head) and not prev[:1].isspace()
+        if not head or fill <= SHORT_FILL * width or indented:
             out.append(line)
-        prev = line
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n")
-
-
-def _wrapped(prev: str, line: str, width: int) -> bool:
-    indent = len(line) - len(line.lstrip())
-    prev_indent = len(prev) - len(prev.lstrip())
-    if indent > prev_indent and prev_indent == 0:
-        return False
-    return len(prev) + 1 + len(line.split(None, 1)[0]) > width
+            continue
+        dash = prev.endswith("-") and not prev.endswith(" -")
+        out[-1] += ("" if dash or _cjk(prev[-1]) or _cjk(head[0]) else " ") + head
+    return "\n".join(out)
 
 
 def _cjk(ch: str) -> bool:

@@ -67,7 +67,7 @@ def cut_tail(text: str) -> str:
 # ------------------------------------------------------------------------------------------- macros
 
 _DEFINITION = re.compile(
-    r"\\(?:(?:re|provide|new)command\*?\s*(?:\{\s*\\(?P<n1>[A-Za-z]+)\s*\}|\\(?P<n2>[A-Za-z]+))"
+    r"\\(?:(?:renew|provide|new)command\*?\s*(?:\{\s*\\(?P<n1>[A-Za-z]+)\s*\}|\\(?P<n2>[A-Za-z]+))"
     r"|(?:g|e|x)?def\s*\\(?P<n3>[A-Za-z]+))\s*"
 )
 _ARGS = re.compile(r"\[\s*(\d+)\s*\](?:\s*\[[^\]]*\])?\s*")

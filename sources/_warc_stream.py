@@ -15,65 +15,14 @@ dataset pipeline needs around it:
 from __future__ import annotations
 
 import io
-import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO
+
+from pajama.sources._warc_layout import SNIFF_BYTES, open_archive, sniff_layout
 
 from pajama.errors import InputError
-from pajama.storage import decompressed, sniff_compression
-
-Layout = Literal["members", "gzip-file", "compressed-file", "plain"]
-
-SNIFF_BYTES = 1 << 20
-_SNIFF_OUTPUT = 8 << 20
-_WARC_LENGTH = re.compile(rb"(?im)^content-length:[ \t]*(\d+)[ \t]*\r?$")
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
-
-
-def _first_record_end(data: bytes) -> int | None:
-    """Where the first WARC or ARC record in `data` ends (its header + declared length), if parseable."""
-    if data.startswith(b"WARC/"):
-        end = _HEADER_END.search(data)
-        if end is None:
-            return None
-        length = _WARC_LENGTH.search(data, 0, end.start() + 2)
-        return end.end() + int(length.group(1)) if length else None
-    line_end = data.find(b"\n")
-    fields = data[:line_end].split() if line_end > 0 else []
-    if len(fields) == 5 and fields[-1].isdigit():  # ARC v1 header line: uri ip date type length
-        return line_end + 1 + int(fields[-1])
-    return None
-
-
-def sniff_layout(head: bytes, name: str = "") -> Layout:
-    """How the archive is stored, from its first bytes (up to SNIFF_BYTES)."""
-    kind = sniff_compression(head, name)
-    if kind is None:
-        return "plain"
-    if kind != "gzip":
-        return "compressed-file"
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(head, _SNIFF_OUTPUT)
-    except zlib.error:
-        return "members"  # let the reader report the broken gzip where it is
-    end = _first_record_end(out)
-    # Per-record gzip: the first member holds one record and a few blank lines. Anything more in it
-    # means the whole file (or at least a run of records) is one gzip member.
-    if end is not None and out[end:].strip():
-        return "gzip-file"
-    return "members"
-
-
-def open_archive(stream: BinaryIO, name: str) -> tuple[BinaryIO, Layout]:
-    """The stream warcio should parse, and the layout that says what offsets mean."""
-    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream, SNIFF_BYTES)  # type: ignore[arg-type]
-    layout = sniff_layout(buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES], name)
-    if layout in ("gzip-file", "compressed-file"):
-        return decompressed(buffered, name), layout  # type: ignore[arg-type]
-    return buffered, layout  # type: ignore[return-value]
 
 
 @dataclass
@@ -114,14 +63,36 @@ class Entry:
         return list(checker.problems) if checker is not None else []
 
 
+def _record_loader() -> Any:
+    """warcio's record loader, deciding on HTTP framing by the record's Content-Type as well as its URI.
+
+    warcio parses HTTP headers only when WARC-Target-URI is http(s); a response record declared
+    `application/http` under another scheme would keep its HTTP headers in the payload, and its
+    WARC-Payload-Digest would then be checked over the wrong bytes. A record without a target URI
+    must not reach warcio's `uri.startswith` either.
+    """
+    from warcio.recordloader import ArcWarcRecordLoader
+
+    class Loader(ArcWarcRecordLoader):  # type: ignore[misc]
+        def _ensure_target_uri_format(self, rec_headers: Any) -> str:
+            uri = super()._ensure_target_uri_format(rec_headers) or ""
+            declared = (rec_headers.get_header("Content-Type") or "").lower()
+            if declared.startswith("application/http") and not uri.startswith(self.HTTP_SCHEMES):
+                return "http:" + uri  # only steers HTTP parsing; the stored header is unchanged
+            return str(uri)
+
+    return Loader(verify_http=False, arc2warc=False)
+
+
 def iter_entries(stream: BinaryIO, name: str, *, verify_digests: bool) -> Iterator[Entry]:
     """Every record of the archive in `stream`. The caller must call `entry.finish()` before the next one."""
     from warcio.archiveiterator import ArchiveIterator  # heavy-ish: loaded when a file is read
     from warcio.exceptions import ArchiveLoadFailed
     from warcio.statusandheaders import StatusAndHeadersParserException
 
-    source, _layout = open_archive(stream, name)
-    iterator = ArchiveIterator(source, check_digests=verify_digests)
+    opened = open_archive(stream, name)
+    iterator = ArchiveIterator(opened.stream, check_digests=verify_digests)
+    iterator.loader = _record_loader()
     records = iter(iterator)
     count = 0
     while True:
@@ -129,6 +100,7 @@ def iter_entries(stream: BinaryIO, name: str, *, verify_digests: bool) -> Iterat
         try:
             record = next(records)
         except StopIteration:
+            opened.check_complete(name)
             return
         except (ArchiveLoadFailed, StatusAndHeadersParserException) as e:
             reason = "warc.not_an_archive" if count == 0 else "warc.malformed_header"
@@ -167,12 +139,12 @@ def read_record_at(uri: str, offset: int, *, max_bytes: int = 64 << 20) -> RawRe
 
     with fsspec.open(uri, "rb") as raw:
         buffered = io.BufferedReader(raw, SNIFF_BYTES)
-        layout = sniff_layout(buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES], uri)
+        layout, _ = sniff_layout(buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES], uri)
         if layout in ("members", "plain"):
             buffered.seek(offset)
             source: BinaryIO = buffered  # type: ignore[assignment]
         else:
-            source = decompressed(buffered, uri)  # type: ignore[arg-type]
+            source = open_archive(buffered, uri).stream
             _skip(source, offset)
         for entry in iter_entries(source, uri, verify_digests=False):
             record = entry.record

@@ -22,7 +22,8 @@ from pajama.errors import InputError
 from pajama.record import Doc, Failure, ReadItem, Skip
 from pajama.registry import register_reader
 from pajama.storage import InputFile, decompressed
-from pajama.sources import _latex
+
+from . import _latex
 
 log = logging.getLogger(__name__)
 
@@ -107,12 +108,14 @@ class _Files:
     unsafe: str | None = None
 
     def add(self, m: Member) -> str | None:
-        """Take a member; the reason when a cap is now exceeded."""
+        """Take a member; the reason when a cap is exceeded (then the member is not kept)."""
         self.members += 1
         self.expanded += m.size
         if self.members > self.max_members:
+            self.texts.clear()
             return "archive.too_many_members"
         if self.expanded > self.max_bytes:
+            self.texts.clear()
             return "archive.expansion_cap"
         if m.skip_reason in _UNSAFE and self.unsafe is None:
             self.unsafe = m.skip_reason
@@ -123,6 +126,11 @@ class _Files:
 
 def _is_text(data: bytes) -> bool:
     return not data.startswith(_BINARY_MAGIC) and b"\x00" not in data[:8192]
+
+
+def _extension(path: str) -> str:
+    base = path.rsplit("/", 1)[-1]
+    return base.rsplit(".", 1)[-1].lower() if "." in base else ""
 
 
 def _decode(data: bytes) -> str:
@@ -142,7 +150,7 @@ class Cleaned:
 def clean_submission(texts: dict[str, bytes]) -> Cleaned:
     """Main file, includes, cleaning: the submission's text, or the skip reason."""
     stripped = {p: _latex.strip_comments(_decode(d)) for p, d in texts.items()}
-    candidates = {p: t for p, t in stripped.items() if p.rsplit(".", 1)[-1].lower() not in _NOT_MAIN or "." not in p}
+    candidates = {p: t for p, t in stripped.items() if _extension(p) not in _NOT_MAIN}
     if not any("\\" in t for t in candidates.values()):
         return Cleaned(None, None, "arxiv.no_tex")
     main = _latex.find_main(candidates)
@@ -163,10 +171,13 @@ class ArxivReader:
 
     metadata: str | None = None
     """Path or URI of the arXiv metadata snapshot (JSON lines, optionally compressed) to join on id."""
+    max_member_bytes: int = 64 << 20
+    """Files of a submission larger than this are not read (figures); a bigger bundled submission fails."""
     max_submission_bytes: int = 1 << 30
-    """Cap on the expanded bytes of one submission (decompression bombs become arxiv errors)."""
+    """Cap on the expanded bytes of one submission, all members (decompression bombs fail the submission)."""
     max_submission_members: int = 10_000
     max_input_members: int = 2_000_000
+    """Cap on the entries of one input (a monthly bundle holds some tens of thousands)."""
     max_input_bytes: int = 256 << 30
 
     def read(self, inp: InputFile) -> Iterator[ReadItem]:
@@ -180,7 +191,7 @@ class ArxivReader:
     def _read_archive(self, data: BinaryIO, inp: InputFile) -> Iterator[ReadItem]:
         limits = ArchiveLimits(
             max_members=self.max_input_members,
-            max_member_bytes=self.max_submission_bytes,
+            max_member_bytes=self.max_member_bytes,
             max_total_bytes=self.max_input_bytes,
         )
         files = _Files(max_members=self.max_submission_members, max_bytes=self.max_submission_bytes)
@@ -190,9 +201,9 @@ class ArxivReader:
                 bundled += 1
                 yield self._bundled(m, inp)
                 continue
-            cap = files.add(m) if files.members <= files.max_members else None
+            cap = files.add(m)
             if cap is not None and not bundled:
-                yield Failure(cap, {}, f"{inp.name}: {cap}")
+                yield Failure(cap, {}, f"{inp.name}: more than {files.max_members} members or {files.max_bytes} bytes")
                 return
         if not bundled:
             yield self._submission(files, inp, member=None)
@@ -210,7 +221,7 @@ class ArxivReader:
                 return self._single(stream, name.rsplit("/", 1)[-1], inp, locator, member=m.path)
             limits = ArchiveLimits(
                 max_members=self.max_submission_members,
-                max_member_bytes=self.max_submission_bytes,
+                max_member_bytes=self.max_member_bytes,
                 max_total_bytes=self.max_submission_bytes,
             )
             files = _Files(max_members=self.max_submission_members, max_bytes=self.max_submission_bytes)
@@ -224,13 +235,13 @@ class ArxivReader:
         self, stream: BinaryIO, name: str, inp: InputFile, locator: dict[str, Any], member: str | None
     ) -> ReadItem:
         try:
-            body = stream.read(self.max_submission_bytes + 1)
+            body = stream.read(self.max_member_bytes + 1)
         except InputError as e:
             if member is None:
                 raise
             return Failure(e.reason, locator, e.message)
-        if len(body) > self.max_submission_bytes:
-            return Failure("archive.expansion_cap", locator, f"{name}: more than {self.max_submission_bytes} bytes")
+        if len(body) > self.max_member_bytes:
+            return Failure("archive.expansion_cap", locator, f"{name}: more than {self.max_member_bytes} bytes")
         files = _Files(max_members=1, max_bytes=self.max_submission_bytes)
         files.add(Member(name, body, None, len(body)))
         return self._submission(files, inp, member=member)

@@ -30,8 +30,9 @@ def main(args: argparse.Namespace) -> int:
 
     cls = registry.get_reader(args.reader, "READER")
     reader = options.build(cls, dict(parse_overrides(args.option)), "--option")
-    inp = InputFile(uri=args.file, name=os.path.basename(args.file.rstrip("/")), source=args.source,
-                    is_dir=os.path.isdir(args.file))
+    inp = InputFile(
+        uri=args.file, name=os.path.basename(args.file.rstrip("/")), source=args.source, is_dir=os.path.isdir(args.file)
+    )
     out = sys.stdout.buffer
     try:
         for n, item in enumerate(reader.read(inp)):
@@ -47,8 +48,13 @@ def main(args: argparse.Namespace) -> int:
 def _row(item: Any, source: str, inp: InputFile) -> dict[str, Any]:
     if isinstance(item, Doc):
         identity = (item.key,) if item.key else (inp.name, canonical_json(item.locator))
-        return {"status": "document", "id": make_id(source, *identity), "text": normalize_text(item.text),
-                "meta": item.meta, "locator": item.locator}
+        return {
+            "status": "document",
+            "id": make_id(source, *identity),
+            "text": normalize_text(item.text),
+            "meta": item.meta,
+            "locator": item.locator,
+        }
     if isinstance(item, Skip):
         return {"status": "skipped", "reason": item.reason, "locator": item.locator, "detail": item.detail}
     if isinstance(item, Failure):

@@ -19,8 +19,11 @@ def _fields(cls: type) -> str:
     parts = []
     for f in dataclasses.fields(cls):
         if f.init and not f.name.startswith("_"):
-            default = f.default if f.default is not dataclasses.MISSING else (
-                f.default_factory() if f.default_factory is not dataclasses.MISSING else "required")
+            default = (
+                f.default
+                if f.default is not dataclasses.MISSING
+                else (f.default_factory() if f.default_factory is not dataclasses.MISSING else "required")
+            )
             parts.append(f"{f.name}={default!r}")
     return ", ".join(parts)
 

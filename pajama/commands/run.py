@@ -17,8 +17,14 @@ def register(sub: Any) -> None:
     p.add_argument("--engine", choices=["local", "beam", "spark"], default="local")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     p.add_argument("--output", default=None, help="override `output`")
-    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a config key, e.g. --set shards=8 --set sources.web.options.extractor=resiliparse")
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config key, e.g. --set shards=8 --set sources.web.options.extractor=resiliparse",
+    )
     p.add_argument("--fresh", action="store_true", help="ignore checkpoints of an earlier attempt")
     p.add_argument("--overwrite", action="store_true", help="replace an existing release of the same version")
     p.add_argument("--dry-run", action="store_true", help="print the resolved config and plan, do nothing")

@@ -1,0 +1,262 @@
+"""Text statistics shared by every quality filter, computed once per document and cached.
+
+Gopher, C4, FineWeb and RedPajama-v2 all look at the same few things: the words of a document,
+its lines, its paragraphs and its word n-grams. `TextStats` computes each of them lazily, at most
+once, and `stats_for(record)` hands the same object to every filter that looks at the same text.
+
+Definitions (the papers leave them open; every filter here uses these, and says so):
+
+- line: a piece of the text between line breaks (`str.splitlines`), with surrounding whitespace
+  stripped; lines that are empty after stripping are layout, not lines, and are not counted.
+- paragraph: a run of lines separated from the next run by at least one blank line, stripped.
+- word: a whitespace-separated token with leading and trailing punctuation removed (the characters
+  in `PUNCTUATION`: ASCII punctuation, typographic quotes, dashes, ellipsis, guillemets, inverted
+  marks, CJK and fullwidth punctuation). A token made only of punctuation is not a word, so "—" or
+  "..." never counts as a word that "has no letter" (datatrove's spaCy tokenization counts every
+  punctuation mark as a word; see DESIGN.md, "Following the papers"). Inner punctuation stays:
+  "don't" and "e-mail" are one word each.
+- normalized word: a word, lowercased. N-grams, unique words, entropy and stop words use these.
+- sentence: text up to ".", "!", "?" or "…" (optionally followed by closing quotes or brackets)
+  that is followed by whitespace or the end of the text, and contains a letter or digit.
+  Abbreviations are not special-cased, so "Mr. Smith" counts two (punkt would count one).
+
+These definitions assume scripts that separate words with spaces, as the papers do.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from functools import cached_property
+
+from pajama.record import Record
+
+PUNCTUATION = (
+    "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+    "«»‹›“”„‟‘’‚‛…–—―‐‑‒•·¡¿§¶†‡′″‴"
+    "、。，．：；！？（）［］｛｝【】《》〈〉「」『』〔〕・～"
+)
+BULLETS = ("•", "‣", "◦", "▪", "▫", "■", "□", "▶", "◀", "–", "-", "*")
+ELLIPSES = ("...", "…")
+GOPHER_STOP_WORDS = frozenset({"the", "be", "to", "of", "and", "that", "have", "with"})
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])[\"'”’)\]»]*\s+")
+_ALNUM = re.compile(r"[^\W_]")
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*(?:\n\s*)+")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+
+
+def count_sentences(text: str) -> int:
+    """Sentences in `text` (see the module docstring for what a sentence is)."""
+    return sum(1 for piece in _SENTENCE_SPLIT.split(text) if _ALNUM.search(piece))
+
+
+def ratio(part: float, whole: float) -> float:
+    """part / whole, 0.0 for an empty whole (an empty document has no repeated lines, bullets ...)."""
+    return part / whole if whole else 0.0
+
+
+def duplicates(items: Sequence[str]) -> tuple[int, int]:
+    """(number, total characters) of items that repeat an earlier item; first occurrences are not counted."""
+    seen: set[str] = set()
+    count = chars = 0
+    for item in items:
+        if item in seen:
+            count += 1
+            chars += len(item)
+        else:
+            seen.add(item)
+    return count, chars
+
+
+def _covered_chars(starts: list[int], n: int, prefix: list[int]) -> int:
+    """Characters of the words covered by n-grams starting at sorted `starts`, overlaps counted once."""
+    total = end_so_far = 0
+    for i in starts:
+        start = max(i, end_so_far)
+        end = i + n
+        if end > start:
+            total += prefix[end] - prefix[start]
+            end_so_far = end
+    return total
+
+
+class TextStats:
+    """Lazily computed statistics of one text; each attribute is computed at most once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return [s for line in self.text.splitlines() if (s := line.strip())]
+
+    @cached_property
+    def paragraphs(self) -> list[str]:
+        return [s for p in _PARAGRAPH_BREAK.split(self.text.strip()) if (s := p.strip())]
+
+    @cached_property
+    def words(self) -> list[str]:
+        return [w for t in self.text.split() if (w := t.strip(PUNCTUATION))]
+
+    @cached_property
+    def norm_words(self) -> list[str]:
+        # NUL never survives record normalization, so it is a safe joiner; lowercasing never adds one.
+        return "\x00".join(self.words).lower().split("\x00") if self.words else []
+
+    @cached_property
+    def word_counts(self) -> Counter[str]:
+        return Counter(self.norm_words)
+
+    @cached_property
+    def word_chars(self) -> int:
+        return sum(map(len, self.words))
+
+    @cached_property
+    def _norm_prefix(self) -> list[int]:
+        return list(itertools.accumulate(map(len, self.norm_words), initial=0))
+
+    # ---- word-level -------------------------------------------------------------------------------
+
+    @cached_property
+    def alpha_words(self) -> int:
+        """Words with at least one letter (Unicode letters, not digits or underscore)."""
+        mixed = itertools.filterfalse(str.isalpha, self.words)
+        return sum(map(str.isalpha, self.words)) + sum(1 for w in mixed if _HAS_LETTER.search(w))
+
+    @cached_property
+    def all_caps_words(self) -> int:
+        return sum(map(str.isupper, self.words))
+
+    def stop_words(self, stop: frozenset[str]) -> int:
+        counts = self.word_counts
+        if len(stop) < len(counts):
+            return sum(counts.get(w, 0) for w in stop)
+        return sum(c for w, c in counts.items() if w in stop)
+
+    @cached_property
+    def unigram_entropy(self) -> float:
+        total = len(self.norm_words)
+        return -sum(c / total * math.log(c / total) for c in self.word_counts.values()) if total else 0.0
+
+    # ---- line-level -------------------------------------------------------------------------------
+
+    @cached_property
+    def bullet_lines(self) -> int:
+        return sum(1 for line in self.lines if line.startswith(BULLETS))
+
+    @cached_property
+    def ellipsis_lines(self) -> int:
+        return sum(1 for line in self.lines if line.endswith(ELLIPSES))
+
+    @cached_property
+    def duplicate_lines(self) -> tuple[int, int]:
+        return duplicates(self.lines)
+
+    @cached_property
+    def duplicate_paragraphs(self) -> tuple[int, int]:
+        return duplicates(self.paragraphs)
+
+    def lines_ending_with(self, marks: tuple[str, ...]) -> int:
+        return sum(1 for line in self.lines if line.endswith(marks))
+
+    def short_lines(self, max_chars: int) -> int:
+        return sum(1 for line in self.lines if len(line) <= max_chars)
+
+    @cached_property
+    def sentences(self) -> int:
+        return count_sentences(self.text)
+
+    # ---- n-grams ----------------------------------------------------------------------------------
+
+    def top_ngram_frac(self, n: int) -> float:
+        """Characters in the most frequent word n-gram (times its count) / characters of all words.
+
+        Over normalized words; 0.0 when no n-gram occurs twice. Ties go to the longest n-gram.
+        """
+        counts = self._repeated(n)[1]
+        if not counts:
+            return 0.0
+        best = max(counts.values())
+        chars = max(sum(map(len, g)) for g, c in counts.items() if c == best)
+        return ratio(chars * best, self._norm_prefix[-1])
+
+    def dup_ngram_frac(self, n: int, *, first_occurrence: bool = False) -> float:
+        """Characters of words inside repeated word n-grams / characters of all words (normalized words).
+
+        A word inside several repeated n-grams counts once. With `first_occurrence=False` (Gopher,
+        as datatrove counts it) only the second and later occurrences of an n-gram count; with True
+        (RedPajama-v2's definition) every occurrence of an n-gram that occurs more than once counts.
+        """
+        starts = self._repeated(n)[0]
+        if not starts:
+            return 0.0
+        w = self.norm_words
+        if not first_occurrence:
+            seen: set[tuple[str, ...]] = set()
+            later = []
+            for i in starts:
+                gram = tuple(w[i : i + n])
+                if gram in seen:
+                    later.append(i)
+                else:
+                    seen.add(gram)
+            starts = later
+        return ratio(_covered_chars(starts, n, self._norm_prefix), self._norm_prefix[-1])
+
+    def _repeated(self, n: int) -> tuple[list[int], dict[tuple[str, ...], int]]:
+        """(sorted start positions, counts) of the word n-grams that occur more than once.
+
+        Bigrams are counted over the whole text; an n-gram can only repeat where its (n-1)-gram
+        prefix repeats, so each larger n looks only at the (usually few) positions that survived.
+        """
+        cache = self._repeats
+        if n in cache:
+            return cache[n]
+        w = self.norm_words
+        if n < 2 or len(w) < n:
+            cache[n] = ([], {})
+        elif n == 2:
+            grams = list(zip(w, w[1:]))
+            counts = Counter(grams)
+            if len(counts) == len(grams):
+                cache[n] = ([], {})
+            else:
+                repeated = {g: c for g, c in counts.items() if c > 1}
+                cache[n] = ([i for i, g in enumerate(grams) if g in repeated], repeated)
+        else:
+            candidates = [i for i in self._repeated(n - 1)[0] if i + n <= len(w)]
+            grams = [tuple(w[i : i + n]) for i in candidates]
+            counts = Counter(grams)
+            repeated = {g: c for g, c in counts.items() if c > 1}
+            cache[n] = ([i for i, g in zip(candidates, grams, strict=True) if g in repeated], repeated)
+        return cache[n]
+
+    @cached_property
+    def _repeats(self) -> dict[int, tuple[list[int], dict[tuple[str, ...], int]]]:
+        return {}
+
+
+_CACHE_SIZE = 8
+_cache: dict[str, TextStats] = {}
+_lock = threading.Lock()
+
+
+def stats_for(record: Record | str) -> TextStats:
+    """The shared TextStats of a record's current text (memoized per record id and text)."""
+    if isinstance(record, str):
+        return TextStats(record)
+    key, text = record.id, record.text
+    stats = _cache.get(key)
+    if stats is not None and (stats.text is text or stats.text == text):
+        return stats
+    stats = TextStats(text)
+    with _lock:
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.pop(next(iter(_cache)), None)
+        _cache[key] = stats
+    return stats
