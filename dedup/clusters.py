@@ -42,8 +42,9 @@ def clusters(docs: Docs, a: np.ndarray, b: np.ndarray, prio: np.ndarray, max_clu
     nodes, label = components(a, b)
     if len(nodes) == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return Clusters(empty, empty, {"clusters": 0, "cluster_sizes": {}, "largest_cluster": None,
-                                       "oversized_clusters": []})
+        return Clusters(
+            empty, empty, {"clusters": 0, "cluster_sizes": {}, "largest_cluster": None, "oversized_clusters": []}
+        )
     order = np.lexsort((prio[nodes], label))
     nodes, label = nodes[order], label[order]
     start = np.concatenate([[True], label[1:] != label[:-1]])
@@ -52,14 +53,22 @@ def clusters(docs: Docs, a: np.ndarray, b: np.ndarray, prio: np.ndarray, max_clu
     keeper_of = np.repeat(nodes[group_start], sizes)
     dup = ~start & ~docs.previous[nodes]
     biggest = int(np.argmax(sizes))
-    largest = _describe(docs, nodes[group_start[biggest] : group_start[biggest] + sizes[biggest]],
-                        int(nodes[group_start[biggest]]), "minhash")
+    largest = _describe(
+        docs,
+        nodes[group_start[biggest] : group_start[biggest] + sizes[biggest]],
+        int(nodes[group_start[biggest]]),
+        "minhash",
+    )
     oversized = []
     for g in np.flatnonzero(sizes > max_cluster).tolist():
         members = nodes[group_start[g] : group_start[g] + sizes[g]]
         info = _describe(docs, members, int(nodes[group_start[g]]), "minhash")
-        log.warning("dedup: near-duplicate cluster of %d documents (max_cluster %d), kept %s",
-                    info["size"], max_cluster, info["kept"])
+        log.warning(
+            "dedup: near-duplicate cluster of %d documents (max_cluster %d), kept %s",
+            info["size"],
+            max_cluster,
+            info["kept"],
+        )
         oversized.append(info)
     stats = {
         "clusters": len(sizes),

@@ -113,8 +113,9 @@ class Featurizer:
             "source": pa.array([self._source] * rows, pa.string()),
             "source_rank": pa.array([self._rank] * rows, pa.int32()),
             "length": pa.array([cols["length"][i] for i in order], pa.int64()),
-            "exact": pa.array([cols["exact"][i] for i in order] if self._exact else [None] * rows,
-                              pa.binary(EXACT_HASH_BYTES)),
+            "exact": pa.array(
+                [cols["exact"][i] for i in order] if self._exact else [None] * rows, pa.binary(EXACT_HASH_BYTES)
+            ),
             "url": pa.array([cols["url"][i] for i in order], pa.string()),
             "date": pa.array([cols["date"][i] for i in order], pa.string()),
             "n_shingles": pa.array([cols["n_shingles"][i] for i in order] if self._mh else [0] * rows, pa.int32()),

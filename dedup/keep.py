@@ -71,7 +71,7 @@ def exact_groups(docs: Docs, alive: np.ndarray, scope: np.ndarray, prio: np.ndar
     """Exact duplicates: equal normalized-text hash (within the scope)."""
     if docs.exact is None:
         return keep_best([], np.zeros(0, dtype=np.int64), prio, docs.previous)
-    members = np.flatnonzero(alive)
+    members = np.flatnonzero(alive & docs.has_exact)
     keys = [scope[members], docs.exact[members, 0], docs.exact[members, 1]]
     return keep_best(keys, members, prio, docs.previous)
 
@@ -83,8 +83,9 @@ def url_groups(docs: Docs, alive: np.ndarray, scope: np.ndarray, prio: np.ndarra
     if len(members) == 0:
         return keep_best([], members, prio, docs.previous)
     url = pc.dictionary_encode(docs.url.take(pa.array(members))).indices.to_numpy(zero_copy_only=False)
-    dates = docs.date.take(pa.array(members))
-    latest = pc.rank(dates, sort_keys="descending", null_placement="at_end", tiebreaker="dense").to_numpy()
+    dates = docs.date.take(pa.array(members)).fill_null("").to_numpy(zero_copy_only=False)
+    distinct, inverse = np.unique(dates, return_inverse=True)
+    latest = len(distinct) - 1 - inverse  # 0 = the latest date; no date ("") sorts last
     rank = np.zeros(len(docs), dtype=np.int64)
     # previous release first, then latest date, then the keep rule: one integer per document
     rank[members] = (~docs.previous[members]).astype(np.int64) * (len(docs) + 1) ** 2

@@ -36,6 +36,7 @@ class Docs:
     length: np.ndarray  # int64
     previous: np.ndarray  # bool: from a previous release (never removed, always kept first)
     exact: np.ndarray | None  # (n, 2) uint64, None when no file has exact hashes
+    has_exact: np.ndarray  # bool: the document has an exact hash comparable with this run's
     url: pa.Array
     date: pa.Array
     n_shingles: np.ndarray  # int32
@@ -59,6 +60,7 @@ class _Part:
 def _exact_matrix(column: pa.Array) -> np.ndarray | None:
     if column.null_count == len(column):
         return None
+    column = column.cast(pa.binary(EXACT_HASH_BYTES))
     column = column.fill_null(b"\x00" * EXACT_HASH_BYTES)
     raw = np.frombuffer(column.buffers()[1], dtype=np.uint8)
     start = column.offset * EXACT_HASH_BYTES
@@ -74,9 +76,11 @@ def _check(params: dict[str, Any], found: dict[str, Any], path: str) -> None:
 def _read_light(parts: list[_Part], params: dict[str, Any]) -> pa.Table:
     tables = []
     for part in parts:
-        _check(params, file_parameters(part.path), part.path)
+        found = file_parameters(part.path)
+        _check(params, found, part.path)
         schema = pq.read_schema(part.path)
-        columns = [c for c in LIGHT if c in schema.names]
+        comparable = found.get("normalize") == params.get("normalize")
+        columns = [c for c in LIGHT if c in schema.names and (c != "exact" or comparable)]
         table = pq.read_table(part.path, columns=columns)
         if part.keep is not None:
             table = table.filter(pa.array(part.keep))
@@ -105,8 +109,9 @@ def previous_parts(folders: list[str] | tuple[str, ...]) -> list[_Part]:
     return parts
 
 
-def load(feature_files: list[str], previous: list[str] | tuple[str, ...], params: dict[str, Any],
-         work_dir: str) -> Docs:
+def load(
+    feature_files: list[str], previous: list[str] | tuple[str, ...], params: dict[str, Any], work_dir: str
+) -> Docs:
     """Read the light columns of every file, index documents canonically, spill signatures to disk."""
     parts = [_Part(p, 0, None) for p in feature_files] + previous_parts(previous)
     table = _read_light(parts, params)
@@ -127,10 +132,15 @@ def load(feature_files: list[str], previous: list[str] | tuple[str, ...], params
         length=table.column("length").to_numpy().astype(np.int64),
         previous=table.column("release").to_numpy() > 0,
         exact=_exact_matrix(table.column("exact").combine_chunks()),
+        has_exact=pc.is_valid(table.column("exact")).to_numpy(zero_copy_only=False),
         url=table.column("url").combine_chunks(),
         date=table.column("date").combine_chunks(),
         n_shingles=table.column("n_shingles").to_numpy().astype(np.int32),
-        signature_path=None, shingle_path=None, shingle_start=None, shingle_count=None, params=params,
+        signature_path=None,
+        shingle_path=None,
+        shingle_start=None,
+        shingle_count=None,
+        params=params,
     )
     if "num_perm" in params:
         _spill_signatures(docs, parts, position, work_dir)

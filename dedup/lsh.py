@@ -37,15 +37,16 @@ def band_keys(sig: np.ndarray, bands: int, rows: int, scope: np.ndarray) -> np.n
     keys = np.empty((len(sig), bands), dtype=np.uint64)
     base = fmix64(scope.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(1))
     for band in range(bands):
-        h = base ^ np.uint64(band + 1) * np.uint64(0xC2B2AE3D27D4EB4F)
+        h = base ^ np.uint64(((band + 1) * 0xC2B2AE3D27D4EB4F) & 0xFFFFFFFFFFFFFFFF)
         for col in range(band * rows, (band + 1) * rows):
             h = fmix64(h ^ sig[:, col].astype(np.uint64))
         keys[:, band] = h
     return keys
 
 
-def spill(sig_path: str, docs: np.ndarray, scope: np.ndarray, bands: int, rows: int, out_dir: str,
-          partitions: int) -> list[str]:
+def spill(
+    sig_path: str, docs: np.ndarray, scope: np.ndarray, bands: int, rows: int, out_dir: str, partitions: int
+) -> list[str]:
     """Append the band records of `docs` (canonical indices, ascending) to `partitions` files."""
     sig = np.load(sig_path, mmap_mode="r")
     paths = [os.path.join(out_dir, f"bands-{p:05d}.bin") for p in range(partitions)]

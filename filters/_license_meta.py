@@ -28,7 +28,10 @@ _NAMES: list[tuple[re.Pattern[str], str]] = [
         (r"\bapache(?:[ -]license)?,?[ -]*(?:version[ -]*|v\.?[ -]?)?2(?:\.0)?\b|\basl[ -]?2", "Apache-2.0"),
         (r"\b(?:gnu[ -])?affero[ -]general[ -]public[ -]license,?[ -]*(?:version[ -]*|v)?3|\bagpl[ -]?v?3", "AGPL-3.0"),
         (r"\b(?:lesser|library)[ -]general[ -]public[ -]license,?[ -]*(?:version[ -]*|v)?3|\blgpl[ -]?v?3", "LGPL-3.0"),
-        (r"\b(?:lesser|library)[ -]general[ -]public[ -]license,?[ -]*(?:version[ -]*|v)?2\.1|\blgpl[ -]?v?2\.1", "LGPL-2.1"),
+        (
+            r"\b(?:lesser|library)[ -]general[ -]public[ -]license,?[ -]*(?:version[ -]*|v)?2\.1|\blgpl[ -]?v?2\.1",
+            "LGPL-2.1",
+        ),
         (r"\bgeneral[ -]public[ -]license,?[ -]*(?:version[ -]*|v)?3|\bgpl[ -]?v?3", "GPL-3.0"),
         (r"\bgeneral[ -]public[ -]license,?[ -]*(?:version[ -]*|v)?2|\bgpl[ -]?v?2", "GPL-2.0"),
         (r"\bmozilla[ -]public[ -]license,?[ -]*(?:version[ -]*|v)?2|\bmpl[ -]?v?2", "MPL-2.0"),

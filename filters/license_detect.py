@@ -1,42 +1,56 @@
-"""License detection: full license texts, file headers and SPDX tags, package metadata, READMEs.
+"""License detection for code: repository level and file level (reusable outside the GitHub reader).
 
-A text is compared with the reference texts of the installed SPDX list (license_refs) in two steps:
-candidates by shared informative word bigrams (an inverted index, so cost does not grow with the list),
-then a word-level alignment (difflib) of each candidate. A copy is the reference license when every
-required word is there and nothing material was added: differences may only be template variables
-(holder names, years), optional parts (titles, "how to apply" appendices), naming the licensor instead
-of "the copyright holders", and at most a few stray words, none a negation and no run of
-`MAX_EDIT_RUN` or more words. Anything else that still covers at least half of a reference is reported
-as `LicenseRef-modified-<id>`, never as the base license. Text around a matched license is matched
-again (a file may hold several licenses); unexplained text with restrictive wording around it also
-makes the result modified.
+Repository level, strongest first:
+  1. license files (LICENSE, LICENCE, COPYING, UNLICENSE, NOTICE, COPYRIGHT, LICENSES/*; any suffix such as
+     LICENSE-MIT or LICENSE.md) matched as full texts against the SPDX reference texts (_license_match).
+     Method `license_file`; an edited text comes out as `LicenseRef-modified-<id>`, a license file that
+     matches nothing as `LicenseRef-unknown`.
+  2. package metadata (package.json, composer.json, pyproject.toml, setup.cfg, setup.py, Cargo.toml,
+     *.gemspec): method `package_metadata`, weaker, used only when no license file decided.
+  3. README statements (a License section, a badge, "licensed under ..."): method `readme`, weakest.
+Several license files combine with OR when the texts or metadata say the choice is the user's (dual
+licensing: "at your option", a metadata OR expression over the same ids), else with AND.
+
+File level: an `SPDX-License-Identifier:` tag (method `spdx_tag`), else a standard license notice or
+full license text in the file's first HEADER_CHARS characters (methods `header_header`/`header_license`).
+A file's own evidence decides its license; the repository's evidence is kept beside it.
+
+Confidence: the matched share of the reference text for license files and headers (about 1.0 for exact
+copies), CONFIDENCE_MODIFIED for a modified text, CONFIDENCE_UNKNOWN for an unidentified license file,
+CONFIDENCE_METADATA and CONFIDENCE_README for declarations alone, 0.0 for NONE (nothing found anywhere).
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from pajama.filters._license_expr import ExpressionError, parse
-from pajama.filters._license_meta import canonical_id
-from pajama.filters.license_refs import VAR, Reference, bigram_index, bigrams, informative_sizes, references, words
+from pajama.filters._license_expr import ExpressionError, join, parse
+from pajama.filters._license_match import header_matches, is_dual_statement, match_text
+from pajama.filters._license_meta import (
+    UNKNOWN,
+    canonical_id,
+    is_metadata_file,
+    is_readme,
+    metadata_licenses,
+    readme_licenses,
+)
+from pajama.filters.license_refs import words
 
-CANDIDATE_MIN = 0.3  # share of a reference's informative bigrams a text needs to be aligned with it
-MODIFIED_MIN = 0.5  # coverage of a reference above which an inexact text is called a modified copy
-MAX_CANDIDATES = 4
-MAX_EDIT_RUN = 6  # an added or removed run of this many words is a material change
-VAR_SLACK = 40  # words a template variable may stand for
-MIN_ANCHOR = 4  # equal runs shorter than this do not extend the matched span
-UNEXPLAINED_MAX = 30  # words around a matched license that no reference explains
-HEADER_CHARS = 4000  # how much of a source file is searched for a license header
+NONE = "NONE"
+HEADER_CHARS = 4000
+CONFIDENCE_MODIFIED = 0.9
+CONFIDENCE_UNKNOWN = 0.5
+CONFIDENCE_METADATA = 0.6
+CONFIDENCE_README = 0.4
+MIN_LICENSE_WORDS = 20  # a license file shorter than this that matches nothing is not called a license
 
-NEGATIONS = frozenset({"not", "no", "never", "nor", "except", "only", "without", "prohibited", "non", "neither"})
-PARTY_WORDS = frozenset({"the", "authors", "author", "copyright", "holders", "holder", "contributors", "or", "and"})
-RESTRICTIVE = re.compile(
-    r"\b(?:non\s?commercial|commercial|prohibit\w*|restrict\w*|military|ethical|forbid\w*|may not|must not|shall not)\b"
+_LICENSE_STEM = re.compile(r"^(?:un)?licen[cs]es?(?:[-_].*)?$|^copying(?:[-_.].*)?$|^notice$|^copyright$", re.I)
+_NOT_LICENSE_EXT = frozenset(
+    {"py", "go", "js", "ts", "rb", "rs", "java", "c", "h", "cc", "cpp", "hpp", "cs", "php", "swift", "kt"}
+    | {"scala", "sh", "json", "yml", "yaml", "toml", "xml", "html", "css", "lock"}
 )
 _SPDX_TAG = re.compile(r"SPDX-License-Identifier:\s*([^\n\r]*?)\s*(?:\*/|-->|\*\)|#\}|$)", re.I | re.M)
 
@@ -52,152 +66,107 @@ class Evidence:
     detail: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        d = {"file": self.file, "method": self.method, "license": self.license, "score": round(self.score, 3)}
+        d: dict[str, Any] = {"file": self.file, "method": self.method, "license": self.license}
+        d["score"] = round(self.score, 3)
         if self.detail:
             d["detail"] = self.detail
         return d
 
 
 @dataclass(frozen=True, slots=True)
-class TextMatch:
-    license: str  # an SPDX id, or LicenseRef-modified-<id>
-    base: str
-    exact: bool
-    score: float  # share of the reference's required words found
-    kind: str  # "license" (full text) or "header" (standard notice)
+class Detection:
+    """The result: an SPDX expression (or LicenseRef-*, or NONE), a confidence, and the evidence."""
+
+    expression: str
+    confidence: float
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_meta(self) -> dict[str, Any]:
+        return {
+            "license": self.expression,
+            "license_confidence": round(self.confidence, 3),
+            "license_evidence": [e.to_dict() for e in self.evidence],
+        }
 
 
-@dataclass(slots=True)
-class _Alignment:
-    ref: Reference
-    matched: int = 0
-    missing: int = 0
-    added: int = 0
-    worst_run: int = 0
-    negation: bool = False
-    start: int = 0
-    end: int = 0
-    edits: list[str] = field(default_factory=list)
-
-    @property
-    def coverage(self) -> float:
-        return self.matched / max(1, self.ref.required_count)
-
-    @property
-    def exact(self) -> bool:
-        tolerance = 3 + self.ref.required_count // 500
-        return (
-            self.missing + self.added <= tolerance
-            and self.worst_run < MAX_EDIT_RUN
-            and not self.negation
-            and self.coverage >= 0.97
-        )
+NO_LICENSE = Detection(NONE, 0.0, ())
 
 
-def candidates(tokens: list[str], kinds: tuple[str, ...] = ("license", "header")) -> list[tuple[float, int]]:
-    """(share of the reference's informative bigrams present, reference index), best first."""
-    index = bigram_index()
-    hits: Counter[int] = Counter()
-    for gram in bigrams(tokens):
-        for i in index.get(gram, ()):
-            hits[i] += 1
-    sizes = informative_sizes()
-    refs = references()
-    scored = [(n / sizes[i], i) for i, n in hits.items() if sizes[i] and refs[i].kind in kinds]
-    scored = [(s, i) for s, i in scored if s >= CANDIDATE_MIN]
-    scored.sort(key=lambda si: (-si[0], -refs[si[1]].required_count))
-    return scored[:MAX_CANDIDATES]
+def is_license_file(path: str) -> bool:
+    parts = path.split("/")
+    name = parts[-1]
+    stem, _, ext = name.partition(".")
+    if ext.lower().rsplit(".", 1)[-1] in _NOT_LICENSE_EXT:
+        return False
+    return bool(_LICENSE_STEM.match(stem)) or (len(parts) >= 2 and parts[-2] in ("LICENSES", "licenses"))
 
 
-def align(ref: Reference, tokens: list[str]) -> _Alignment:
-    """Word alignment of a text with a reference, counting what is missing and what was added."""
-    sm = difflib.SequenceMatcher(None, ref.tokens, tokens, autojunk=False)
-    ops = sm.get_opcodes()
-    anchors = [(j1, j2) for tag, i1, i2, j1, j2 in ops if tag == "equal" and j2 - j1 >= MIN_ANCHOR]
-    al = _Alignment(ref)
-    if not anchors:
-        return al
-    al.start, al.end = anchors[0][0], anchors[-1][1]
-    for tag, i1, i2, j1, j2 in ops:
-        if tag == "equal":
-            al.matched += sum(ref.required[i1:i2])
-            continue
-        _score_edit(al, ref, tokens, (i1, i2, j1, j2))
-    return al
+def is_evidence_file(path: str) -> bool:
+    """Files that repository-level detection reads: license files, package metadata, READMEs."""
+    return is_license_file(path) or is_metadata_file(path) or is_readme(path)
 
 
-def _score_edit(al: _Alignment, ref: Reference, tokens: list[str], span: tuple[int, int, int, int]) -> None:
-    i1, i2, j1, j2 = span
-    missing = [ref.tokens[i] for i in range(i1, i2) if ref.required[i]]
-    inside = j1 >= al.start and j2 <= al.end
-    added = tokens[j1:j2] if inside else []
-    near_var = VAR in ref.tokens[max(0, i1 - 1) : i2 + 1]
-    if near_var:
-        added = added[VAR_SLACK:]
-    if missing and set(missing) <= PARTY_WORDS and len(added) <= 8:
-        return  # "the copyright holders" replaced by the licensor's name
-    if not missing and not added:
-        return
-    al.missing += len(missing)
-    al.added += len(added)
-    al.worst_run = max(al.worst_run, len(missing), len(added))
-    al.negation = al.negation or bool(NEGATIONS.intersection(missing) or NEGATIONS.intersection(added))
-    al.edits.append(f"-{' '.join(missing)[:60]} +{' '.join(added)[:60]}".strip())
+def license_file_evidence(path: str, text: str) -> list[Evidence]:
+    matches = match_text(text)
+    if matches:
+        return [
+            Evidence(path, "license_file", m.license, m.score, "" if m.exact else f"modified copy of {m.base}")
+            for m in matches
+        ]
+    name = path.rsplit("/", 1)[-1].lower()
+    if name.startswith(("notice", "copyright")) or len(words(text)) < MIN_LICENSE_WORDS:
+        return []  # attributions and copyright lines are not licenses
+    return [Evidence(path, "license_file", UNKNOWN, 0.0, "no reference text matches")]
 
 
-def match_tokens(tokens: list[str], kinds: tuple[str, ...] = ("license", "header"), depth: int = 0) -> list[TextMatch]:
-    """Every license found in a normalized text (several when a file holds several licenses)."""
-    if len(tokens) < 8:
-        return []
-    aligned = _aligned_candidates(tokens, kinds)
-    if not aligned:
-        return []
-    exact = [a for a in aligned if a.exact]
-    if not exact:
-        # the closest reference: words in common over words in either (a Jaccard-like similarity)
-        best = max(aligned, key=lambda a: a.matched / (a.ref.required_count + a.added))
-        if best.coverage < MODIFIED_MIN:
-            return []
-        return [TextMatch(f"LicenseRef-modified-{best.ref.id}", best.ref.id, False, best.coverage, best.ref.kind)]
-    best = max(exact, key=lambda a: (a.matched, a.coverage))
-    found = [TextMatch(best.ref.id, best.ref.id, True, best.coverage, best.ref.kind)]
-    unexplained: list[str] = []
-    for part in (tokens[: best.start], tokens[best.end :]):
-        inner = match_tokens(part, kinds, depth + 1) if depth < 3 and len(part) >= 8 else []
-        found.extend(inner)
-        if not inner:
-            unexplained.extend(part)
-    text = " ".join(unexplained)
-    if len(unexplained) > UNEXPLAINED_MAX or RESTRICTIVE.search(text):
-        found[0] = TextMatch(f"LicenseRef-modified-{best.ref.id}", best.ref.id, False, best.coverage, best.ref.kind)
-    return found
+def detect_repository(files: Mapping[str, str]) -> Detection:
+    """The license of a repository (or folder) from its license files, metadata and README texts."""
+    strong: list[Evidence] = []
+    declared: list[Evidence] = []
+    readme: list[Evidence] = []
+    dual = False
+    for path, text in sorted(files.items()):
+        if is_license_file(path):
+            strong.extend(license_file_evidence(path, text))
+            dual = dual or is_dual_statement(text)
+        elif is_metadata_file(path):
+            for expr, detail in metadata_licenses(path, text):
+                declared.append(Evidence(path, "package_metadata", expr, CONFIDENCE_METADATA, detail))
+        elif is_readme(path):
+            for expr, detail in dict.fromkeys(readme_licenses(text)):
+                readme.append(Evidence(path, "readme", expr, CONFIDENCE_README, detail))
+    evidence = tuple(strong + declared + readme)
+    if strong:
+        return _from_license_files(strong, declared, dual, evidence)
+    if declared:
+        return Detection(join("AND", [e.license for e in declared]), CONFIDENCE_METADATA, evidence)
+    if readme:
+        return Detection(join("AND", [e.license for e in readme]), CONFIDENCE_README, evidence)
+    return NO_LICENSE
 
 
-def _aligned_candidates(tokens: list[str], kinds: tuple[str, ...]) -> list[_Alignment]:
-    """Align candidates best first; stop at an exact match once the rest share fewer bigrams."""
-    refs = references()
-    out: list[_Alignment] = []
-    found_share = -1.0
-    for share, i in candidates(tokens, kinds):
-        if share < found_share:
-            break
-        al = align(refs[i], tokens)
-        out.append(al)
-        if al.exact:
-            found_share = share
-    return out
+def _from_license_files(
+    strong: list[Evidence], declared: list[Evidence], dual: bool, evidence: tuple[Evidence, ...]
+) -> Detection:
+    ids = sorted({e.license for e in strong})
+    custom = [i for i in ids if i.startswith("LicenseRef-")]
+    if custom:
+        confidence = CONFIDENCE_MODIFIED if any(i != UNKNOWN for i in custom) else CONFIDENCE_UNKNOWN
+        return Detection(join("AND", ids), confidence, evidence)
+    confidence = min(e.score for e in strong)
+    if len(ids) > 1:
+        choice = next((e.license for e in declared if _is_choice_of(e.license, ids)), None)
+        if choice or dual:  # keep the author's own spelling of the choice when metadata states it
+            return Detection(choice or join("OR", ids), confidence, evidence)
+    return Detection(join("AND", ids), confidence, evidence)
 
 
-def match_text(text: str, kinds: tuple[str, ...] = ("license", "header")) -> list[TextMatch]:
-    return match_tokens(words(text), kinds)
-
-
-def is_dual_statement(text: str) -> bool:
-    low = text.lower()
-    return "dual licensed" in low or "dual-licensed" in low or "at your option" in low or "dual license" in low
-
-
-# ----------------------------------------------------------------------------------- file level
+def _is_choice_of(expression: str, ids: list[str]) -> bool:
+    try:
+        expr = parse(expression)
+    except ExpressionError:
+        return False
+    return expr.op == "OR" and sorted(expr.ids()) == ids
 
 
 def file_evidence(path: str, text: str) -> Evidence | None:
@@ -206,28 +175,20 @@ def file_evidence(path: str, text: str) -> Evidence | None:
     low = head.lower()
     if "spdx-license-identifier" in low and (m := _SPDX_TAG.search(head)):
         try:
-            expr = str(parse(m.group(1).strip(), canonical_id))
+            return Evidence(path, "spdx_tag", str(parse(m.group(1).strip(), canonical_id)), 1.0)
         except ExpressionError:
-            return Evidence(path, "spdx_tag", "LicenseRef-unknown", 0.0, m.group(1)[:80])
-        return Evidence(path, "spdx_tag", expr, 1.0)
-    if "licen" not in low and "copyright" not in low and "permission" not in low:
+            return Evidence(path, "spdx_tag", UNKNOWN, 0.0, m.group(1)[:80])
+    if "licen" not in low and "permission" not in low:
         return None
-    tokens = words(head)
-    for cand in _header_matches(tokens):
-        return Evidence(path, f"header_{cand.kind}", cand.license, cand.score)
+    for match in header_matches(words(head)):
+        detail = "" if match.exact else f"modified copy of {match.base}"
+        return Evidence(path, f"header_{match.kind}", match.license, match.score, detail)
     return None
 
 
-def _header_matches(tokens: list[str]) -> list[TextMatch]:
-    """Licenses whose notice or full text is wholly inside a file header (code around it is ignored)."""
-    refs = references()
-    out = []
-    for share, i in candidates(tokens):
-        if share < 0.8:
-            continue
-        al = align(refs[i], tokens)
-        if al.coverage >= MODIFIED_MIN:
-            lic = refs[i].id if al.exact else f"LicenseRef-modified-{refs[i].id}"
-            out.append(TextMatch(lic, refs[i].id, al.exact, al.coverage, refs[i].kind))
-    out.sort(key=lambda m: (not m.exact, -m.score))
-    return out
+def for_file(repo: Detection, own: Evidence | None) -> Detection:
+    """A file's license: its own header or tag when it has one, else its repository's."""
+    if own is None:
+        return repo
+    confidence = own.score if not own.license.startswith("LicenseRef-") else CONFIDENCE_MODIFIED
+    return Detection(own.license, confidence, (own, *repo.evidence))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import itertools
 import json
 import re
 from collections import defaultdict
@@ -61,7 +62,7 @@ def words(text: str) -> list[str]:
 
 
 def bigrams(tokens: list[str] | tuple[str, ...]) -> set[str]:
-    return {f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False) if a != VAR and b != VAR}
+    return {f"{a} {b}" for a, b in itertools.pairwise(tokens) if a != VAR and b != VAR}
 
 
 def template_tokens(template: str) -> tuple[list[str], list[bool]]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 import re
 import threading
 from collections import Counter
@@ -133,10 +134,7 @@ class TextStats:
         return sum(map(str.isupper, self.words))
 
     def stop_words(self, stop: frozenset[str]) -> int:
-        counts = self.word_counts
-        if len(stop) < len(counts):
-            return sum(counts.get(w, 0) for w in stop)
-        return sum(c for w, c in counts.items() if w in stop)
+        return sum(map(stop.__contains__, self.norm_words))
 
     @cached_property
     def unigram_entropy(self) -> float:
@@ -178,11 +176,12 @@ class TextStats:
 
         Over normalized words; 0.0 when no n-gram occurs twice. Ties go to the longest n-gram.
         """
-        counts = self._repeated(n)[1]
-        if not counts:
+        counts = self._level(n).counts
+        best = max(counts.values(), default=0)
+        if best < 2:
             return 0.0
-        best = max(counts.values())
-        chars = max(sum(map(len, g)) for g, c in counts.items() if c == best)
+        top = itertools.compress(counts.keys(), map(best.__eq__, counts.values()))
+        chars = max(sum(map(len, g)) for g in top)
         return ratio(chars * best, self._norm_prefix[-1])
 
     def dup_ngram_frac(self, n: int, *, first_occurrence: bool = False) -> float:
@@ -192,7 +191,7 @@ class TextStats:
         as datatrove counts it) only the second and later occurrences of an n-gram count; with True
         (RedPajama-v2's definition) every occurrence of an n-gram that occurs more than once counts.
         """
-        starts = self._repeated(n)[0]
+        starts = self._level(n).repeated
         if not starts:
             return 0.0
         w = self.norm_words
@@ -208,37 +207,52 @@ class TextStats:
             starts = later
         return ratio(_covered_chars(starts, n, self._norm_prefix), self._norm_prefix[-1])
 
-    def _repeated(self, n: int) -> tuple[list[int], dict[tuple[str, ...], int]]:
-        """(sorted start positions, counts) of the word n-grams that occur more than once.
-
-        Bigrams are counted over the whole text; an n-gram can only repeat where its (n-1)-gram
-        prefix repeats, so each larger n looks only at the (usually few) positions that survived.
-        """
-        cache = self._repeats
-        if n in cache:
-            return cache[n]
-        w = self.norm_words
-        if n < 2 or len(w) < n:
-            cache[n] = ([], {})
-        elif n == 2:
-            grams = list(zip(w, w[1:]))
-            counts = Counter(grams)
-            if len(counts) == len(grams):
-                cache[n] = ([], {})
+    def _level(self, n: int) -> _NGramLevel:
+        """The word n-grams that can repeat, with their counts (see _NGramLevel)."""
+        levels = self._levels
+        if n not in levels:
+            w = self.norm_words
+            if n <= 2:
+                levels[n] = _NGramLevel(list(range(max(len(w) - 1, 0))), list(zip(w, w[1:])))
             else:
-                repeated = {g: c for g, c in counts.items() if c > 1}
-                cache[n] = ([i for i, g in enumerate(grams) if g in repeated], repeated)
-        else:
-            candidates = [i for i in self._repeated(n - 1)[0] if i + n <= len(w)]
-            grams = [tuple(w[i : i + n]) for i in candidates]
-            counts = Counter(grams)
-            repeated = {g: c for g, c in counts.items() if c > 1}
-            cache[n] = ([i for i, g in zip(candidates, grams, strict=True) if g in repeated], repeated)
-        return cache[n]
+                levels[n] = self._level(n - 1).next_level(w, n)
+        return levels[n]
 
     @cached_property
-    def _repeats(self) -> dict[int, tuple[list[int], dict[tuple[str, ...], int]]]:
+    def _levels(self) -> dict[int, _NGramLevel]:
         return {}
+
+
+_ONE = 1
+
+
+class _NGramLevel:
+    """Word n-grams at the positions where an n-gram can occur more than once, and their counts.
+
+    Bigrams are taken at every position. An n-gram at position i can only repeat if the (n-1)-grams
+    at i and i+1 both repeat, so each next level looks only at those positions: the work shrinks
+    fast on ordinary text. Counts are exact for every n-gram that occurs more than once.
+    """
+
+    __slots__ = ("counts", "positions", "repeated")
+
+    def __init__(self, positions: list[int], grams: list[tuple[str, ...]]) -> None:
+        self.positions = positions
+        self.counts = Counter(grams)
+        if len(self.counts) == len(grams):
+            self.repeated: list[int] = []
+        else:
+            self.repeated = list(itertools.compress(positions, map(_ONE.__lt__, map(self.counts.__getitem__, grams))))
+
+    def next_level(self, words: list[str], n: int) -> _NGramLevel:
+        rep = self.repeated
+        if not rep:
+            return _NGramLevel([], [])
+        rep_set = set(rep)
+        starts = list(itertools.compress(rep, map(rep_set.__contains__, map(operator.add, rep, itertools.repeat(1)))))
+        ends = map(operator.add, starts, itertools.repeat(n))
+        grams = list(map(tuple, map(words.__getitem__, map(slice, starts, ends))))
+        return _NGramLevel(starts, grams)
 
 
 _CACHE_SIZE = 8

@@ -21,7 +21,7 @@ import zstandard
 from pajama.sharding import shard_of
 
 RUN_BUDGET_BYTES = 48 << 20
-ZSTD_LEVEL = 3
+ZSTD_LEVEL = 1  # runs are temporary: speed over size
 SHA_NULL = b'"sha256":null,"locator":'
 
 

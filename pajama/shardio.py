@@ -14,6 +14,7 @@ import zstandard
 from pajama.storage import atomic_write
 
 ZSTD_LEVEL = 3
+WRITE_BUFFER = 1 << 20
 PARQUET_ROW_GROUP = 10_000
 PARQUET_SCHEMA = pa.schema(
     [
@@ -64,17 +65,28 @@ class JsonlZstWriter:
         self._ctx = atomic_write(uri)
         self._sink = _HashingSink(self._ctx.__enter__())
         self._z = zstandard.ZstdCompressor(level=ZSTD_LEVEL).stream_writer(self._sink, closefd=False)  # type: ignore[arg-type]
+        self._buffer: list[bytes] = []
+        self._buffered = 0
         self.documents = 0
 
     def write_line(self, line: bytes) -> None:
-        self._z.write(line)
-        self._z.write(b"\n")
+        self._buffer.append(line)
+        self._buffered += len(line)
         self.documents += 1
+        if self._buffered >= WRITE_BUFFER:
+            self._drain()
+
+    def _drain(self) -> None:
+        if self._buffer:
+            self._buffer.append(b"")
+            self._z.write(b"\n".join(self._buffer))
+            self._buffer, self._buffered = [], 0
 
     def write(self, record: dict[str, Any]) -> None:
         self.write_line(orjson.dumps(record, option=orjson.OPT_NON_STR_KEYS))
 
     def close(self) -> tuple[str, int]:
+        self._drain()
         self._z.flush(zstandard.FLUSH_FRAME)
         self._z.close()
         self._ctx.__exit__(None, None, None)

@@ -7,7 +7,7 @@ detection (uchardet through resiliparse). Labels are mapped to the WHATWG names 
 
 Extraction settings are precision-oriented: trafilatura with `favor_precision`, no comments, tables kept,
 no fallback extractors beyond its own (`fast` mode is off: the fallbacks improve recall on odd pages);
-resiliparse with `main_content=True` and no alt texts, form fields, noscript or links. A page gets at most
+resiliparse with `main_content=True` and no alt texts, form fields, noscript, links, comments or post meta data. A page gets at most
 `timeout` seconds (enforced with a timer signal when running on the main thread; elsewhere the byte cap
 on payloads is the bound).
 """
@@ -138,6 +138,7 @@ def extract_resiliparse(html: str, url: str | None) -> str:
         form_fields=False,
         noscript=False,
         comments=False,
+        post_meta=False,
     )
 
 

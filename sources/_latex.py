@@ -13,7 +13,8 @@ LaTeX. Where this module differs, on purpose:
 - `\\renewcommand`, `\\providecommand`, `\\def`/`\\gdef` and `\\newcommand\\name` without braces are
   read too, bodies may span lines and nest braces (v1 matched one-line `\\newcommand{..}{..}$` only),
   `[0]` counts as argument-free, and macros defined in terms of other macros expand in a few passes;
-- the text also ends at `\\end{document}`, `\\printbibliography` and `\\begin{appendices}`;
+- the text also ends at `\\end{document}`, `\\bibliographystyle`, `\\printbibliography` and
+  `\\begin{appendices}`;
 - `comment` environments are removed with the `%` comments.
 Verbatim text is not treated specially: a `%` inside `\\verb` or `verbatim` is read as a comment.
 """
@@ -48,7 +49,7 @@ HEADING = re.compile(
 )
 _TAIL = re.compile(
     r"\\appendix\b|\\begin\{(?:references|REFERENCES|thebibliography|appendices)\}"
-    r"|\\bibliography\{|\\printbibliography\b|\\end\{document\}"
+    r"|\\bibliography\{|\\bibliographystyle\b|\\printbibliography\b|\\end\{document\}"
 )
 
 

@@ -46,7 +46,7 @@ def license_for(created: str) -> str:
 
 
 def parse_tags(raw: str | None) -> list[str]:
-    """"<python><regex>" (dumps until 2023) or "|python|regex|" (dumps since 2024) -> ["python", "regex"]."""
+    """ "<python><regex>" (dumps until 2023) or "|python|regex|" (dumps since 2024) -> ["python", "regex"]."""
     if not raw:
         return []
     if "<" in raw:
@@ -55,7 +55,7 @@ def parse_tags(raw: str | None) -> list[str]:
 
 
 def site_from_name(name: str, uri: str) -> str | None:
-    """"beer.stackexchange.com-Posts.xml.gz", "x.stackexchange.com/Posts.xml", "x.com.7z" -> the site."""
+    """ "beer.stackexchange.com-Posts.xml.gz", "x.stackexchange.com/Posts.xml", "x.com.7z" -> the site."""
     base = posixpath.basename(name.replace("\\", "/").rstrip("/"))
     stem = _DUMP_SUFFIXES.sub("", base)
     if stem.lower().endswith("-posts"):

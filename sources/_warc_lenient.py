@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from pajama.errors import InputError
+from pajama.sources._warc_stream import Payload
 from pajama.storage import decompressed
 
 _VERSION_LINE = re.compile(rb"^WARC/1\.[01]\r?\n$")
@@ -46,9 +47,9 @@ class LenientEntry:
         value = self.record.rec_headers.get_header(name)
         return value if value is None else str(value)
 
-    def read_payload(self, cap: int) -> tuple[bytes, bool]:
+    def read_payload(self, cap: int) -> Payload:
         body = self.record.body
-        return body[:cap], len(body) > cap
+        return Payload(body[:cap], len(body) > cap, None)
 
     def finish(self) -> list[str]:
         return []

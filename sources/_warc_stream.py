@@ -25,6 +25,27 @@ from pajama.sources._warc_layout import SNIFF_BYTES, open_archive, sniff_layout
 from pajama.errors import InputError
 
 
+@dataclass(frozen=True, slots=True)
+class Payload:
+    data: bytes
+    overflow: bool  # more than the cap was there (the rest is consumed unread)
+    encoding_problem: str | None  # the declared Content-Encoding could not be undone
+
+
+def _encoding_problem(stream: Any, record: Any) -> str | None:
+    """warcio passes a body through raw when its declared compression fails on the first block, and drops
+    the rest silently when it fails later; both leave traces on its reader object."""
+    declared = getattr(stream, "decomp_type", None)
+    if not declared:
+        return None
+    decompressor = getattr(stream, "decompressor", None)
+    if decompressor is None:
+        return f"Content-Encoding {declared}: body is not {declared}-compressed"
+    if not getattr(decompressor, "eof", True):
+        return f"Content-Encoding {declared}: compressed body is incomplete or corrupt"
+    return None
+
+
 @dataclass
 class Entry:
     """One archive record as warcio parsed it, plus its offset; the payload is read on demand."""
@@ -41,11 +62,12 @@ class Entry:
         value = self.record.rec_headers.get_header(name)
         return value if value is None else str(value)
 
-    def read_payload(self, cap: int) -> tuple[bytes, bool]:
-        """Up to `cap` bytes of the HTTP-decoded payload, and whether more was left unread."""
+    def read_payload(self, cap: int) -> Payload:
+        """Up to `cap` bytes of the HTTP-decoded payload (de-chunked, decompressed)."""
         stream = self.record.content_stream()
         data = stream.read(cap + 1)
-        return data[:cap], len(data) > cap
+        overflow = len(data) > cap
+        return Payload(data[:cap], overflow, None if overflow else _encoding_problem(stream, self.record))
 
     def finish(self) -> list[str]:
         """Consume the rest of the record; digest problems (empty when verified or not checked).
@@ -148,7 +170,7 @@ def read_record_at(uri: str, offset: int, *, max_bytes: int = 64 << 20) -> RawRe
             _skip(source, offset)
         for entry in iter_entries(source, uri, verify_digests=False):
             record = entry.record
-            payload, _ = entry.read_payload(max_bytes)
+            payload = entry.read_payload(max_bytes).data
             http = record.http_headers
             return RawRecord(
                 offset=offset,

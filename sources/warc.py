@@ -38,7 +38,7 @@ from pajama.filters.langid import identify_one, model_name, resolve_model_path
 from pajama.sources import _warc_record as rec
 from pajama.sources._html import ExtractionTimeout, Extractor, decode_html, extract_text, extractor_version
 from pajama.sources._warc_lenient import iter_lenient_entries
-from pajama.sources._warc_stream import Entry, RawRecord, iter_entries, read_record_at
+from pajama.sources._warc_stream import Entry, Payload, RawRecord, iter_entries, read_record_at
 
 from pajama.record import Doc, Failure, ReadItem, Skip
 from pajama.registry import register_reader
@@ -93,26 +93,23 @@ class _ArchiveReader:
         locator = {"offset": entry.offset, "record_id": info.record_id}
         bad_length = rec.content_length_problem(entry)
         skip = self._skip(info) if bad_length is None else None
-        payload, overflow, decode_error = b"", False, ""
+        payload = Payload(b"", False, None)
         if bad_length is None and (skip is None or info.warc_type == "warcinfo"):
-            try:
-                payload, overflow = entry.read_payload(self.max_record_bytes)
-            except rec.payload_errors() as e:
-                decode_error = f"{type(e).__name__}: {e}"
+            payload = entry.read_payload(self.max_record_bytes)
         problems = entry.finish()  # raises InputError when the file ends inside this record
         if problems:
             return Failure(rec.digest_reason(problems), locator, "; ".join(problems))
         if bad_length is not None:
             return Failure("warc.bad_content_length", locator, bad_length)
         if info.warc_type == "warcinfo":
-            state.warcinfo.update(rec.parse_warcinfo(payload))
+            state.warcinfo.update(rec.parse_warcinfo(payload.data))
         if skip is not None:
             return Skip(skip[0], locator, skip[1])
-        if decode_error:
-            return Failure("warc.bad_http_encoding", locator, decode_error)
-        if overflow:
+        if payload.encoding_problem and not (info.truncated and rec.sniff_mime(payload.data) == "text/html"):
+            return Failure("warc.bad_http_encoding", locator, payload.encoding_problem)
+        if payload.overflow:
             return Skip("warc.too_large", locator, f"payload over {self.max_record_bytes} bytes")
-        return self._document(info, payload, locator, state)
+        return self._document(info, payload.data, locator, state)
 
     def _skip(self, info: rec.RecordInfo) -> tuple[str, str] | None:
         """(reason, detail) when the headers already say this record is not a document."""

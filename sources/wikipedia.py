@@ -189,12 +189,14 @@ class WikipediaReader:
     """SPDX license of the text; Wikimedia wikis are CC-BY-SA-4.0 (older revisions CC-BY-SA-3.0)."""
     max_page_chars: int = 5_000_000
     """Pages with more wikitext are skipped as wiki.too_large (bounds parser time and memory)."""
+    max_input_bytes: int = 1 << 40
+    """Cap on the decompressed size of one dump (the whole English multistream dump is ~100 GB)."""
 
     def read(self, inp: InputFile) -> Iterator[ReadItem]:
         from defusedxml import DefusedXmlException
         from defusedxml.ElementTree import iterparse
 
-        stream = text_stream(decompressed(inp.open(), inp.name))
+        stream = text_stream(decompressed(inp.open(), inp.name, max_bytes=self.max_input_bytes))
         site = SiteInfo()
         root: Element | None = None
         try:

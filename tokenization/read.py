@@ -6,13 +6,14 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeAlias
 
 import numpy as np
 from pajama.tokenization.megatron import MegatronShard
 from pajama.tokenization.numpy_shards import NumpyShard
 from pajama.tokenization.tokenizer import Tokenizer
 
-Shard = MegatronShard | NumpyShard
+Shard: TypeAlias = MegatronShard | NumpyShard
 
 
 def _split(path: str) -> tuple[str, str] | None:

@@ -24,7 +24,7 @@ def data_files(path: Path) -> list[Path]:
     if is_release(path):
         return sorted(p for p in (path / "data").glob("*/*") if p.name.endswith(DATA_SUFFIXES))
     if path.is_dir():
-        found = []
+        found: list[Path] = []
         for dirpath, dirnames, filenames in os.walk(path):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             found.extend(Path(dirpath) / f for f in filenames if not f.startswith("."))

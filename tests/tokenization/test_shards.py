@@ -120,3 +120,14 @@ def test_identity_for_the_manifest(gpt2: Any) -> None:
     ident = tokens_identity(gpt2, TokensConfig(write=True, formats=["numpy"]))
     assert ident["tokenizer"]["digest"] == gpt2.digest and len(gpt2.digest) == 64
     assert (ident["dtype"], ident["formats"], ident["eos"]) == ("uint16", ["numpy"], True)
+
+
+def test_tokens_config_formats_are_validated() -> None:
+    from pajama.config import validate
+
+    base = {"dataset": "d", "version": "1.0.0", "sources": {"web": {"reader": "jsonl", "inputs": ["x"]}}}
+    assert validate(base).tokens.formats == ["megatron"]
+    for bad, key in (([], "tokens.formats"), (["numpy", "numpy"], "tokens.formats"), (["hdf5"], "tokens.formats[0]")):
+        with pytest.raises(ConfigError) as e:
+            validate({**base, "tokens": {"write": True, "formats": bad}})
+        assert e.value.key == key

@@ -1,0 +1,1 @@
+"""Throughput and memory benchmarks (never timed tests). `python -m benchmarks --help`."""

@@ -1,0 +1,190 @@
+"""Matching a text against the reference license texts (the engine behind license_detect).
+
+A text is compared with the reference texts of the installed SPDX list (license_refs) in two steps:
+candidates by shared informative word bigrams (an inverted index, so cost does not grow with the list),
+then a word-level alignment (difflib) of each candidate. A copy is the reference license when every
+required word is there and nothing material was added: differences may only be template variables
+(holder names, years), optional parts (titles, "how to apply" appendices), naming the licensor instead
+of "the copyright holders", and at most a few stray words, none a negation and no run of
+`MAX_EDIT_RUN` or more words. Anything else that still covers at least half of a reference is reported
+as `LicenseRef-modified-<id>`, never as the base license. Text around a matched license is matched
+again (a file may hold several licenses); unexplained text with restrictive wording around it also
+makes the result modified.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pajama.filters.license_refs import VAR, Reference, bigram_index, bigrams, informative_sizes, references, words
+
+CANDIDATE_MIN = 0.3  # share of a reference's informative bigrams a text needs to be aligned with it
+MODIFIED_MIN = 0.5  # coverage of a reference above which an inexact text is called a modified copy
+MAX_CANDIDATES = 4
+MAX_EDIT_RUN = 6  # an added or removed run of this many words is a material change
+VAR_SLACK = 40  # words a template variable may stand for
+MIN_ANCHOR = 4  # equal runs shorter than this do not extend the matched span
+UNEXPLAINED_MAX = 30  # words around a matched license that no reference explains
+
+NEGATIONS = frozenset({"not", "no", "never", "nor", "except", "only", "without", "prohibited", "non", "neither"})
+PARTY_WORDS = frozenset({"the", "authors", "author", "copyright", "holders", "holder", "contributors", "or", "and"})
+RESTRICTIVE = re.compile(
+    r"\b(?:non\s?commercial|commercial|prohibit\w*|restrict\w*|military|ethical|forbid\w*|may not|must not|shall not)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TextMatch:
+    license: str  # an SPDX id, or LicenseRef-modified-<id>
+    base: str
+    exact: bool
+    score: float  # share of the reference's required words found
+    kind: str  # "license" (full text) or "header" (standard notice)
+
+
+@dataclass(slots=True)
+class _Alignment:
+    ref: Reference
+    matched: int = 0
+    missing: int = 0
+    added: int = 0
+    worst_run: int = 0
+    negation: bool = False
+    start: int = 0
+    end: int = 0
+    edits: list[str] = field(default_factory=list)
+
+    @property
+    def coverage(self) -> float:
+        return self.matched / max(1, self.ref.required_count)
+
+    @property
+    def exact(self) -> bool:
+        tolerance = 3 + self.ref.required_count // 500
+        return (
+            self.missing + self.added <= tolerance
+            and self.worst_run < MAX_EDIT_RUN
+            and not self.negation
+            and self.coverage >= 0.97
+        )
+
+
+def candidates(tokens: list[str], kinds: tuple[str, ...] = ("license", "header")) -> list[tuple[float, int]]:
+    """(share of the reference's informative bigrams present, reference index), best first."""
+    index = bigram_index()
+    hits: Counter[int] = Counter()
+    for gram in bigrams(tokens):
+        for i in index.get(gram, ()):
+            hits[i] += 1
+    sizes = informative_sizes()
+    refs = references()
+    scored = [(n / sizes[i], i) for i, n in hits.items() if sizes[i] and refs[i].kind in kinds]
+    scored = [(s, i) for s, i in scored if s >= CANDIDATE_MIN]
+    scored.sort(key=lambda si: (-si[0], -refs[si[1]].required_count))
+    return scored[:MAX_CANDIDATES]
+
+
+def align(ref: Reference, tokens: list[str]) -> _Alignment:
+    """Word alignment of a text with a reference, counting what is missing and what was added."""
+    sm = difflib.SequenceMatcher(None, ref.tokens, tokens, autojunk=False)
+    ops = sm.get_opcodes()
+    anchors = [(j1, j2) for tag, i1, i2, j1, j2 in ops if tag == "equal" and j2 - j1 >= MIN_ANCHOR]
+    al = _Alignment(ref)
+    if not anchors:
+        return al
+    al.start, al.end = anchors[0][0], anchors[-1][1]
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal":
+            al.matched += sum(ref.required[i1:i2])
+            continue
+        _score_edit(al, ref, tokens, (i1, i2, j1, j2))
+    return al
+
+
+def _score_edit(al: _Alignment, ref: Reference, tokens: list[str], span: tuple[int, int, int, int]) -> None:
+    i1, i2, j1, j2 = span
+    missing = [ref.tokens[i] for i in range(i1, i2) if ref.required[i]]
+    inside = j1 >= al.start and j2 <= al.end
+    added = tokens[j1:j2] if inside else []
+    near_var = VAR in ref.tokens[max(0, i1 - 1) : i2 + 1]
+    if near_var:
+        added = added[VAR_SLACK:]
+    if missing and set(missing) <= PARTY_WORDS and len(added) <= 8:
+        return  # "the copyright holders" replaced by the licensor's name
+    if not missing and not added:
+        return
+    al.missing += len(missing)
+    al.added += len(added)
+    al.worst_run = max(al.worst_run, len(missing), len(added))
+    al.negation = al.negation or bool(NEGATIONS.intersection(missing) or NEGATIONS.intersection(added))
+    al.edits.append(f"-{' '.join(missing)[:60]} +{' '.join(added)[:60]}".strip())
+
+
+def match_tokens(tokens: list[str], kinds: tuple[str, ...] = ("license", "header"), depth: int = 0) -> list[TextMatch]:
+    """Every license found in a normalized text (several when a file holds several licenses)."""
+    if len(tokens) < 8:
+        return []
+    aligned = _aligned_candidates(tokens, kinds)
+    if not aligned:
+        return []
+    exact = [a for a in aligned if a.exact]
+    if not exact:
+        # the closest reference: words in common over words in either (a Jaccard-like similarity)
+        best = max(aligned, key=lambda a: a.matched / (a.ref.required_count + a.added))
+        if best.coverage < MODIFIED_MIN:
+            return []
+        return [TextMatch(f"LicenseRef-modified-{best.ref.id}", best.ref.id, False, best.coverage, best.ref.kind)]
+    best = max(exact, key=lambda a: (a.matched, a.coverage))
+    found = [TextMatch(best.ref.id, best.ref.id, True, best.coverage, best.ref.kind)]
+    unexplained: list[str] = []
+    for part in (tokens[: best.start], tokens[best.end :]):
+        inner = match_tokens(part, kinds, depth + 1) if depth < 3 and len(part) >= 8 else []
+        found.extend(inner)
+        if not inner:
+            unexplained.extend(part)
+    text = " ".join(unexplained)
+    if len(unexplained) > UNEXPLAINED_MAX or RESTRICTIVE.search(text):
+        found[0] = TextMatch(f"LicenseRef-modified-{best.ref.id}", best.ref.id, False, best.coverage, best.ref.kind)
+    return found
+
+
+def _aligned_candidates(tokens: list[str], kinds: tuple[str, ...]) -> list[_Alignment]:
+    """Align candidates best first; stop at an exact match once the rest share fewer bigrams."""
+    refs = references()
+    out: list[_Alignment] = []
+    found_share = -1.0
+    for share, i in candidates(tokens, kinds):
+        if share < found_share:
+            break
+        al = align(refs[i], tokens)
+        out.append(al)
+        if al.exact:
+            found_share = share
+    return out
+
+
+def match_text(text: str, kinds: tuple[str, ...] = ("license", "header")) -> list[TextMatch]:
+    return match_tokens(words(text), kinds)
+
+
+def is_dual_statement(text: str) -> bool:
+    low = text.lower()
+    return "dual licensed" in low or "dual-licensed" in low or "at your option" in low or "dual license" in low
+
+
+def header_matches(tokens: list[str]) -> list[TextMatch]:
+    """Licenses whose notice or full text is wholly inside a file header (code around it is ignored)."""
+    refs = references()
+    out = []
+    for share, i in candidates(tokens):
+        if share < 0.8:
+            continue
+        al = align(refs[i], tokens)
+        if al.coverage >= MODIFIED_MIN:
+            lic = refs[i].id if al.exact else f"LicenseRef-modified-{refs[i].id}"
+            out.append(TextMatch(lic, refs[i].id, al.exact, al.coverage, refs[i].kind))
+    out.sort(key=lambda m: (not m.exact, -m.score))
+    return out
