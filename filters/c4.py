@@ -143,7 +143,8 @@ def load_word_list(uri: str) -> tuple[frozenset[str], re.Pattern[str] | None]:
     entries = {e for e in entries if e and not e.startswith("#")}
     simple = frozenset(e for e in entries if re.fullmatch(r"\w+", e))
     rest = sorted(entries - simple, key=len, reverse=True)
-    pattern = re.compile(r"(?<!\w)(?:%s)(?!\w)" % "|".join(map(re.escape, rest))) if rest else None
+    alternatives = "|".join(map(re.escape, rest))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if rest else None
     return simple, pattern
 
 

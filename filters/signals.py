@@ -213,7 +213,7 @@ class TextStats:
         if n not in levels:
             w = self.norm_words
             if n <= 2:
-                levels[n] = _NGramLevel(list(range(max(len(w) - 1, 0))), list(zip(w, w[1:])))
+                levels[n] = _NGramLevel(list(range(max(len(w) - 1, 0))), list(itertools.pairwise(w)))
             else:
                 levels[n] = self._level(n - 1).next_level(w, n)
         return levels[n]

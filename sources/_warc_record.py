@@ -6,7 +6,6 @@ records they build. Skip and failure reasons are the stable names the manifest c
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -168,15 +167,3 @@ def domain_of(url: str | None) -> str | None:
     except ValueError:
         return None
     return host.rstrip(".") if host else None
-
-
-def payload_errors() -> tuple[type[BaseException], ...]:
-    """Exceptions that mean an HTTP payload cannot be decoded (bad gzip/deflate/brotli or chunking)."""
-    errors: list[type[BaseException]] = [zlib.error, EOFError, ValueError]
-    try:
-        import brotli
-
-        errors.append(brotli.error)
-    except (ImportError, AttributeError):
-        pass
-    return tuple(errors)

@@ -30,9 +30,10 @@ class Payload:
     data: bytes
     overflow: bool  # more than the cap was there (the rest is consumed unread)
     encoding_problem: str | None  # the declared Content-Encoding could not be undone
+    passed_through: bool = False  # ... because the body was not compressed at all (the raw bytes are kept)
 
 
-def _encoding_problem(stream: Any, record: Any) -> str | None:
+def _encoding_problem(stream: Any) -> str | None:
     """warcio passes a body through raw when its declared compression fails on the first block, and drops
     the rest silently when it fails later; both leave traces on its reader object."""
     declared = getattr(stream, "decomp_type", None)
@@ -67,7 +68,8 @@ class Entry:
         stream = self.record.content_stream()
         data = stream.read(cap + 1)
         overflow = len(data) > cap
-        return Payload(data[:cap], overflow, None if overflow else _encoding_problem(stream, self.record))
+        problem = None if overflow else _encoding_problem(stream)
+        return Payload(data[:cap], overflow, problem, getattr(stream, "decompressor", True) is None)
 
     def finish(self) -> list[str]:
         """Consume the rest of the record; digest problems (empty when verified or not checked).

@@ -105,11 +105,18 @@ class _ArchiveReader:
             state.warcinfo.update(rec.parse_warcinfo(payload.data))
         if skip is not None:
             return Skip(skip[0], locator, skip[1])
-        if payload.encoding_problem and not (info.truncated and rec.sniff_mime(payload.data) == "text/html"):
+        if payload.encoding_problem and not self._usable_anyway(payload, info):
             return Failure("warc.bad_http_encoding", locator, payload.encoding_problem)
         if payload.overflow:
             return Skip("warc.too_large", locator, f"payload over {self.max_record_bytes} bytes")
         return self._document(info, payload.data, locator, state)
+
+    @staticmethod
+    def _usable_anyway(payload: Payload, info: rec.RecordInfo) -> bool:
+        """A body mislabelled as compressed that is plain HTML, or a cut-off body of a WARC-Truncated record."""
+        if payload.passed_through:
+            return rec.sniff_mime(payload.data) == "text/html"
+        return info.truncated is not None
 
     def _skip(self, info: rec.RecordInfo) -> tuple[str, str] | None:
         """(reason, detail) when the headers already say this record is not a document."""

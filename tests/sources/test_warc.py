@@ -44,7 +44,9 @@ def b32(data: bytes) -> str:
     return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode()
 
 
-def http(status: str = "200 OK", ctype: str | None = "text/html; charset=utf-8", body: bytes = b"", *extra: str) -> bytes:
+def http(
+    status: str = "200 OK", ctype: str | None = "text/html; charset=utf-8", body: bytes = b"", *extra: str
+) -> bytes:
     lines = [f"HTTP/1.1 {status}", *([f"Content-Type: {ctype}"] if ctype else []), *extra]
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
@@ -181,7 +183,9 @@ def test_skips_by_type_status_content_type_and_truncation(tmp_path: Path) -> Non
     recs = [
         record("request", b"GET /otters HTTP/1.1\r\nHost: www.example.org\r\n\r\n"),
         record("metadata", b"fetchTimeMs: 12\r\n"),
-        record("revisit", http(), extra=("WARC-Profile: http://netpreserve.org/warc/1.0/revisit/identical-payload-digest",)),
+        record(
+            "revisit", http(), extra=("WARC-Profile: http://netpreserve.org/warc/1.0/revisit/identical-payload-digest",)
+        ),
         record("response", http("301 Moved Permanently", body=b"moved")),
         record("response", http("404 Not Found", body=b"<html>gone</html>")),
         record("response", http("503 Service Unavailable", body=b"<html>busy</html>")),

@@ -14,6 +14,8 @@ import pytest
 import zstandard
 from pajama.tokenization.load import load_tokenizer
 
+from pajama.cli import main
+
 VARIED = [
     "Hello world",
     "Tabs\tand\nnew\r\nlines\n\n\n",
@@ -22,8 +24,6 @@ VARIED = [
     "Code: def f(x):\n    return x ** 2  # comment\n",
     "The quick brown fox jumps over the lazy dog. " * 40,
 ]
-
-from pajama.cli import main
 
 
 def read_records(path: Path) -> list[dict[str, Any]]:
