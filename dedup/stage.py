@@ -37,6 +37,7 @@ __all__ = ["DedupResult", "DupInfo", "Featurizer", "resolve", "write_signatures"
 
 REASONS = ("dedup.exact", "dedup.url", "dedup.minhash")
 PARTITION_BYTES = 128 << 20
+MIN_PARTITIONS = 8  # fixed, not per worker: the recorded stats do not depend on `workers`
 STATS_KEY = b"pajama.dedup.stats"
 
 
@@ -104,7 +105,7 @@ def _minhash(
     params = lsh_parameters(mh)
     bands, rows = int(params["bands"]), int(params["rows"])
     members = np.flatnonzero(alive & (docs.n_shingles > 0))
-    partitions = max(4 * workers, math.ceil(len(members) * bands * lsh.RECORD.itemsize / PARTITION_BYTES))
+    partitions = max(MIN_PARTITIONS, math.ceil(len(members) * bands * lsh.RECORD.itemsize / PARTITION_BYTES))
     np.save(os.path.join(tmp, "prio.npy"), prio)
     np.save(os.path.join(tmp, "previous.npy"), docs.previous)
     verify = lsh.Verify(

@@ -106,7 +106,10 @@ class TextStats:
 
     @cached_property
     def norm_words(self) -> list[str]:
-        # NUL never survives record normalization, so it is a safe joiner; lowercasing never adds one.
+        # One lower() over the joined words is much cheaper than one per word; NUL (which record
+        # normalization removes, and lowercasing never produces) is the joiner.
+        if "\x00" in self.text:
+            return [w.lower() for w in self.words]
         return "\x00".join(self.words).lower().split("\x00") if self.words else []
 
     @cached_property
@@ -210,9 +213,11 @@ class TextStats:
     def _level(self, n: int) -> _NGramLevel:
         """The word n-grams that can repeat, with their counts (see _NGramLevel)."""
         levels = self._levels
+        if n < 2:
+            raise ValueError(f"n-grams need n >= 2, got {n}")
         if n not in levels:
             w = self.norm_words
-            if n <= 2:
+            if n == 2:
                 levels[n] = _NGramLevel(list(range(max(len(w) - 1, 0))), list(itertools.pairwise(w)))
             else:
                 levels[n] = self._level(n - 1).next_level(w, n)
@@ -234,10 +239,9 @@ class _NGramLevel:
     fast on ordinary text. Counts are exact for every n-gram that occurs more than once.
     """
 
-    __slots__ = ("counts", "positions", "repeated")
+    __slots__ = ("counts", "repeated")
 
     def __init__(self, positions: list[int], grams: list[tuple[str, ...]]) -> None:
-        self.positions = positions
         self.counts = Counter(grams)
         if len(self.counts) == len(grams):
             self.repeated: list[int] = []

@@ -169,6 +169,12 @@ def accounting(inputs: list[dict[str, Any]], sources: dict[str, Any]) -> dict[st
     }
 
 
+def _tokenizer_identity(plan: Plan) -> dict[str, Any]:
+    from pajama.tokenization.stage import load_tokenizer, tokens_identity
+
+    return tokens_identity(load_tokenizer(plan.config.tokenizer or ""), plan.config.tokens)
+
+
 def build_manifest(
     plan: Plan,
     engine: dict[str, Any],

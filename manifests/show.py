@@ -61,7 +61,8 @@ def print_details(manifest: dict[str, Any], console: Console | None = None) -> N
     for st in manifest["stages"]:
         console.print(f"  {st['source']}/{st['name']}@{st['version']}: in {st['in']:,} out {st['out']:,}")
     if manifest.get("tokens"):
-        console.print(f"tokens: {manifest['tokens']['total']:,} ({manifest['tokens']['tokenizer']})")
+        tok = manifest["tokens"]["tokenizer"]
+        console.print(f"tokens: {manifest['tokens']['total']:,} ({tok.get('name') if isinstance(tok, dict) else tok})")
     console.print(
         f"shards: {sum(1 for s in manifest['shards'] if s['kind'] == 'data')} data files, "
         f"{sum(s['bytes'] for s in manifest['shards']):,} bytes in all"

@@ -93,19 +93,10 @@ def _safe(name: str) -> str:
 
 
 def _relative_token_paths(plan: Plan, result: ShardResult) -> None:
+    """Token writers report local paths; the manifest lists every file relative to the release."""
     base = (local_path(plan.release_uri) or plan.release_uri).rstrip("/") + "/"
-    fixed = []
-    for f in result.files:
-        if isinstance(f, str):  # token writers return local paths
-            from pajama.storage import sha256_file
-
-            sha, size = sha256_file(f)
-            fixed.append(
-                {"kind": "tokens", "path": f.removeprefix(base), "sha256": sha, "bytes": size, "documents": result.kept}
-            )
-        else:
-            fixed.append(f)
-    result.files = fixed
+    for entry in result.files:
+        entry["path"] = entry["path"].removeprefix(base)
 
 
 def _shard_done_path(plan: Plan, source: str, shard: int) -> str:

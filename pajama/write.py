@@ -161,7 +161,8 @@ def write_shard(
     flush_tokens()
     result.files = out.close()
     if tokens is not None:
-        result.files.extend(tokens.close())
+        tokens.close()
+        result.files.extend({**entry, "kind": "tokens"} for entry in tokens.files)
     return result
 
 

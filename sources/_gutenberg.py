@@ -42,6 +42,8 @@ BOILERPLATE_PHRASES = (
     "END OF THE PROJECT GUTENBERG",
     "END OF THIS PROJECT GUTENBERG",
     "End of Project Gutenberg",
+    "Project Gutenberg EBook of",
+    "Project Gutenberg Etext of",
     "Project Gutenberg License",
     "PROJECT GUTENBERG-tm",
     "Project Gutenberg Literary Archive Foundation",

@@ -7,9 +7,9 @@ detection (uchardet through resiliparse). Labels are mapped to the WHATWG names 
 
 Extraction settings are precision-oriented: trafilatura with `favor_precision`, no comments, tables kept,
 no fallback extractors beyond its own (`fast` mode is off: the fallbacks improve recall on odd pages);
-resiliparse with `main_content=True` and no alt texts, form fields, noscript, links, comments or post meta data. A page gets at most
-`timeout` seconds (enforced with a timer signal when running on the main thread; elsewhere the byte cap
-on payloads is the bound).
+resiliparse with `main_content=True` and no alt texts, form fields, noscript, links, comments or post
+meta data. A page gets at most `timeout` seconds (enforced with a timer signal when running on the main
+thread; elsewhere the byte cap on payloads is the bound).
 """
 
 from __future__ import annotations
@@ -29,8 +29,12 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
-class ExtractionTimeout(Exception):
-    """A page took longer than the configured extraction time."""
+class ExtractionTimeout(BaseException):
+    """A page took longer than the configured extraction time.
+
+    A BaseException, like KeyboardInterrupt, so that the extractors' own `except Exception` fallbacks
+    (trafilatura retries a failed parse another way) cannot swallow it.
+    """
 
 
 def charset_from_content_type(content_type: str | None) -> str | None:
@@ -90,8 +94,15 @@ def extractor_version(name: str) -> str:
 
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Raise ExtractionTimeout after `seconds` of wall time (main thread only; a no-op elsewhere)."""
+    """Raise ExtractionTimeout after `seconds` of wall time.
+
+    Uses SIGALRM, so only on the main thread, and only when no other real-time timer is armed (a host
+    such as pytest-timeout may own it); otherwise a no-op, and the payload byte cap is the bound.
+    """
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    if signal.getitimer(signal.ITIMER_REAL)[0] > 0:
         yield
         return
 

@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from pajama.errors import InputError
 from pajama.sources._warc_stream import Payload
+
+from pajama.errors import InputError
 from pajama.storage import decompressed
 
 _VERSION_LINE = re.compile(rb"^WARC/1\.[01]\r?\n$")

@@ -21,7 +21,7 @@ from pajama.archives import TAR_BLOCK, ArchiveLimits, Member, iter_members, snif
 from pajama.errors import InputError
 from pajama.record import Doc, Failure, ReadItem, Skip
 from pajama.registry import register_reader
-from pajama.storage import InputFile, decompressed
+from pajama.storage import CHUNK, InputFile, decompressed
 
 from . import _latex
 
@@ -216,7 +216,9 @@ class ArxivReader:
             return Skip("arxiv.no_tex", locator)
         name = m.path[: -len(".gz")]
         try:
-            stream = decompressed(io.BytesIO(m.data), m.path, max_bytes=self.max_submission_bytes)
+            # a generous cap: only a peek and at most max_member_bytes + 1 bytes are read through it
+            cap = max(self.max_submission_bytes, self.max_member_bytes) + 2 * CHUNK
+            stream = decompressed(io.BytesIO(m.data), m.path, max_bytes=cap)
             if sniff_archive(stream.peek(TAR_BLOCK)[:TAR_BLOCK], name) != "tar":
                 return self._single(stream, name.rsplit("/", 1)[-1], inp, locator, member=m.path)
             limits = ArchiveLimits(
@@ -225,8 +227,11 @@ class ArxivReader:
                 max_total_bytes=self.max_submission_bytes,
             )
             files = _Files(max_members=self.max_submission_members, max_bytes=self.max_submission_bytes)
-            for sub in iter_members(stream, m.path, limits=limits):
-                files.add(sub)
+            # the archive module decompresses again by itself, with its own caps and truncation rules
+            for sub in iter_members(io.BytesIO(m.data), m.path, limits=limits):
+                exceeded = files.add(sub)
+                if exceeded is not None:
+                    return Failure(exceeded, locator)
         except InputError as e:
             return Failure(e.reason, locator, e.message)
         return self._submission(files, inp, member=m.path)

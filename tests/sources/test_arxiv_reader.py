@@ -1,0 +1,196 @@
+"""The arxiv reader on submissions built here: every input shape, the metadata join, and the safety caps."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import tarfile
+from pathlib import Path
+
+import pytest
+from pajama.sources.arxiv import ArxivReader, arxiv_id, spdx_license
+
+from pajama.errors import InputError
+from pajama.record import Doc, Failure, ReadItem, Skip
+from pajama.storage import InputFile
+
+MAIN = (
+    b"\\documentclass{article}\n\\newcommand{\\tool}{pajama}\n\\begin{document}\n\\maketitle\n"
+    b"\\section{Intro}\nWe present \\tool. % a comment\n\\input{body}\n\\bibliography{refs}\n\\end{document}\n"
+)
+BODY = b"\\subsection{Body}\nThe body of \\tool.\n"
+PAPER = {"main.tex": MAIN, "body.tex": BODY, "fig.pdf": b"%PDF-1.4 binary"}
+EXPECTED = "\\section{Intro}\nWe present pajama.\n\n\\subsection{Body}\nThe body of pajama."
+
+
+def tar_bytes(files: dict[str, bytes], extra: list[tarfile.TarInfo] | None = None) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tf:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+        for info in extra or []:
+            tf.addfile(info)
+    return buf.getvalue()
+
+
+def read(tmp_path: Path, name: str, data: bytes, **options: object) -> list[ReadItem]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return list(ArxivReader(**options).read(InputFile(uri=str(path), name=name, source="arxiv")))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("name", "blob"),
+    [
+        ("2101.00001v2.tar.gz", gzip.compress(tar_bytes(PAPER))),
+        ("2101.00001v2.tar", tar_bytes(PAPER)),
+    ],
+)
+def test_one_submission_archive(tmp_path: Path, name: str, blob: bytes) -> None:
+    [item] = read(tmp_path, name, blob)
+    assert isinstance(item, Doc)
+    assert item.text == EXPECTED
+    assert item.key == "2101.00001"
+    assert item.meta["arxiv_id"] == "2101.00001" and item.meta["version"] == "v2"
+    assert item.locator == {"main": "main.tex"}
+
+
+def test_gzipped_single_tex_without_id(tmp_path: Path) -> None:
+    single = MAIN.replace(b"\\input{body}", b"")
+    [item] = read(tmp_path, "paper.tex.gz", gzip.compress(single))
+    assert isinstance(item, Doc)
+    assert item.text == "\\section{Intro}\nWe present pajama."
+    assert item.key == "paper.tex.gz/paper.tex" and item.meta["arxiv_id"] is None
+
+
+def test_monthly_bundle(tmp_path: Path) -> None:
+    members = {
+        "2101/2101.00001.gz": gzip.compress(tar_bytes(PAPER)),
+        "2101/2101.00002.gz": gzip.compress(MAIN.replace(b"\\input{body}", b"")),
+        "2101/2101.00003.pdf": b"%PDF-1.5 only a pdf",
+        "2101/2101.00004.gz": gzip.compress(b"%!PS-Adobe-2.0 postscript only"),
+        "2101/2101.00005.gz": gzip.compress(tar_bytes(PAPER))[:-30],  # truncated gzip
+        "2101/2101.00006.gz": gzip.compress(tar_bytes({"../escape.tex": MAIN})),
+        "2101/2101.00007.gz": gzip.compress(tar_bytes({"notes.tex": b"\\documentclass{article} no sections"})),
+        "2101/hep-th9901001.gz": gzip.compress(tar_bytes(PAPER)),
+    }
+    items = read(tmp_path, "arXiv_src_2101_001.tar", tar_bytes(members))
+    by_member = {i.locator["member"]: i for i in items}
+    assert list(by_member) == list(members)
+    kinds = {m.split("/")[1]: (type(i).__name__, getattr(i, "reason", None)) for m, i in by_member.items()}
+    assert kinds == {
+        "2101.00001.gz": ("Doc", None),
+        "2101.00002.gz": ("Doc", None),
+        "2101.00003.pdf": ("Skip", "arxiv.no_tex"),
+        "2101.00004.gz": ("Skip", "arxiv.no_tex"),
+        "2101.00005.gz": ("Failure", "input.truncated"),
+        "2101.00006.gz": ("Failure", "archive.path_traversal"),
+        "2101.00007.gz": ("Skip", "arxiv.no_sections"),
+        "hep-th9901001.gz": ("Doc", None),
+    }
+    assert by_member["2101/2101.00001.gz"].key == "2101.00001"
+    assert by_member["2101/hep-th9901001.gz"].key == "hep-th/9901001"
+    assert by_member["2101/2101.00001.gz"].text == EXPECTED
+
+
+def test_symlink_and_traversal_fail_the_submission(tmp_path: Path) -> None:
+    link = tarfile.TarInfo("evil.tex")
+    link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+    [item] = read(tmp_path, "s.tar", tar_bytes(PAPER, [link]))
+    assert isinstance(item, Failure) and item.reason == "archive.symlink"
+    [item] = read(tmp_path, "t.tar.gz", gzip.compress(tar_bytes({**PAPER, "../../x.tex": b"x"})))
+    assert isinstance(item, Failure) and item.reason == "archive.path_traversal"
+    assert not (tmp_path.parent / "x.tex").exists()
+
+
+def test_decompression_bomb_and_member_count_are_capped(tmp_path: Path) -> None:
+    bomb = gzip.compress(tar_bytes({**PAPER, "zeros.dat": bytes(5_000_000)}))
+    assert len(bomb) < 50_000
+    [item] = read(tmp_path, "bomb.tar.gz", bomb, max_submission_bytes=1_000_000)
+    assert isinstance(item, Failure) and item.reason == "archive.expansion_cap"
+    many = {f"f{i}.txt": b"x" for i in range(50)}
+    [item] = read(tmp_path, "many.tar", tar_bytes({**PAPER, **many}), max_submission_members=20)
+    assert isinstance(item, Failure) and item.reason == "archive.too_many_members"
+    single_bomb = gzip.compress(b"\\documentclass{article}" + b" " * 3_000_000)
+    [item] = read(tmp_path, "one.tex.gz", single_bomb, max_member_bytes=1_000_000)
+    assert isinstance(item, Failure) and item.reason == "archive.expansion_cap"
+    nested = tar_bytes({"2101/2101.00009.gz": bomb})
+    [item] = read(tmp_path, "bundle.tar", nested, max_submission_bytes=1_000_000)
+    assert isinstance(item, Failure) and item.reason == "archive.expansion_cap"
+
+
+def test_pdf_only_and_no_main(tmp_path: Path) -> None:
+    [item] = read(tmp_path, "p.tar.gz", gzip.compress(tar_bytes({"paper.pdf": b"%PDF-1.4", "fig.eps": b"%!PS"})))
+    assert isinstance(item, Skip) and item.reason == "arxiv.no_tex"
+    [item] = read(tmp_path, "n.tar.gz", gzip.compress(tar_bytes({"part.tex": b"\\section{A} only a part"})))
+    assert isinstance(item, Skip) and item.reason == "arxiv.no_main"
+
+
+def test_truncated_single_submission_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as e:
+        read(tmp_path, "cut.tar.gz", gzip.compress(tar_bytes(PAPER))[:200])
+    assert e.value.reason == "input.truncated"
+
+
+def test_latin1_source_is_decoded(tmp_path: Path) -> None:
+    main = "\\documentclass{article}\\begin{document}\\section{Résumé} déjà vu\\end{document}".encode("latin-1")
+    [item] = read(tmp_path, "l.tex.gz", gzip.compress(main))
+    assert isinstance(item, Doc) and item.text == "\\section{Résumé} déjà vu"
+
+
+def test_metadata_join(tmp_path: Path) -> None:
+    rows = [
+        {"id": "2101.00001", "title": "A  title\n  on two lines", "categories": "cs.CL cs.LG", "license": None,
+         "versions": [{"version": "v1"}, {"version": "v3"}]},
+        {"id": "hep-th/9901001", "title": "Old", "categories": "hep-th",
+         "license": "http://creativecommons.org/licenses/by-sa/4.0/", "versions": [{"version": "v1"}]},
+    ]  # fmt: skip
+    meta_path = tmp_path / "meta.jsonl.gz"
+    meta_path.write_bytes(gzip.compress(("\n".join(json.dumps(r) for r in rows) + "\nnot json\n").encode()))
+    bundle = tar_bytes(
+        {"2101/2101.00001.gz": gzip.compress(tar_bytes(PAPER)), "9901/hep-th9901001.gz": gzip.compress(MAIN)}
+    )
+    a, b = read(tmp_path, "bundle.tar", bundle, metadata=str(meta_path))
+    assert isinstance(a, Doc) and isinstance(b, Doc)
+    assert a.meta | {"main_file": None} == {
+        "arxiv_id": "2101.00001", "main_file": None, "url": "https://arxiv.org/abs/2101.00001",
+        "title": "A title on two lines", "categories": ["cs.CL", "cs.LG"], "license": "arxiv-nonexclusive",
+        "version": "v3",
+    }  # fmt: skip
+    assert b.meta["license"] == "CC-BY-SA-4.0" and b.meta["arxiv_id"] == "hep-th/9901001"
+
+
+@pytest.mark.parametrize(
+    ("url", "spdx"),
+    [
+        ("http://creativecommons.org/licenses/by/4.0/", "CC-BY-4.0"),
+        ("http://creativecommons.org/licenses/by-sa/4.0/", "CC-BY-SA-4.0"),
+        ("http://creativecommons.org/licenses/by-nc-sa/4.0/", "CC-BY-NC-SA-4.0"),
+        ("http://creativecommons.org/licenses/by-nc-nd/4.0/", "CC-BY-NC-ND-4.0"),
+        ("http://creativecommons.org/licenses/by/3.0/", "CC-BY-3.0"),
+        ("http://creativecommons.org/publicdomain/zero/1.0/", "CC0-1.0"),
+        ("http://arxiv.org/licenses/nonexclusive-distrib/1.0/", "arxiv-nonexclusive"),
+        (None, "arxiv-nonexclusive"),
+    ],
+)
+def test_license_urls_map_to_spdx(url: str | None, spdx: str) -> None:
+    assert spdx_license(url) == spdx
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("0704.0001.gz", ("0704.0001", None)),
+        ("2301.12345v3.tar.gz", ("2301.12345", "v3")),
+        ("arxiv-filemanager-1801.03879-1.tar.gz", ("1801.03879", None)),
+        ("9107/hep-th9107001.gz", ("hep-th/9107001", None)),
+        ("math0601001v2.gz", ("math/0601001", "v2")),
+        ("paper-t4.1_Vienna_preprint.tex.gz", (None, None)),
+        ("2260340.tar.gz", (None, None)),
+    ],
+)
+def test_arxiv_ids_from_names(name: str, expected: tuple[str | None, str | None]) -> None:
+    assert arxiv_id(name) == expected
