@@ -30,6 +30,11 @@ MIN_ANCHOR = 4  # equal runs shorter than this do not extend the matched span
 UNEXPLAINED_MAX = 30  # words around a matched license that no reference explains
 
 NEGATIONS = frozenset({"not", "no", "never", "nor", "except", "only", "without", "prohibited", "non", "neither"})
+#: how a GPL-family notice tells the reader where to get the license: postal addresses changed over the years
+CONTACT_WORDS = frozenset(
+    "write to the free software foundation inc 51 franklin street fifth floor boston ma 02110 1301 usa 59 temple"
+    " place suite 330 02111 1307 675 mass ave cambridge 02139 see http www gnu org licenses".split()
+)
 PARTY_WORDS = frozenset({"the", "authors", "author", "copyright", "holders", "holder", "contributors", "or", "and"})
 RESTRICTIVE = re.compile(
     r"\b(?:non\s?commercial|commercial|prohibit\w*|restrict\w*|military|ethical|forbid\w*|may not|must not|shall not)\b"
@@ -53,6 +58,7 @@ class _Alignment:
     added: int = 0
     worst_run: int = 0
     negation: bool = False
+    or_later: bool = False  # the notice adds "or (at your option) any later version"
     start: int = 0
     end: int = 0
     edits: list[str] = field(default_factory=list)
@@ -60,6 +66,10 @@ class _Alignment:
     @property
     def coverage(self) -> float:
         return self.matched / max(1, self.ref.required_count)
+
+    @property
+    def license_id(self) -> str:
+        return f"{self.ref.id}+" if self.or_later and not self.ref.id.endswith("+") else self.ref.id
 
     @property
     def exact(self) -> bool:
@@ -114,6 +124,11 @@ def _score_edit(al: _Alignment, ref: Reference, tokens: list[str], span: tuple[i
         added = added[VAR_SLACK:]
     if missing and set(missing) <= PARTY_WORDS and len(added) <= 8:
         return  # "the copyright holders" replaced by the licensor's name
+    if set(missing) | set(added) <= CONTACT_WORDS:
+        return  # another FSF address, or a URL instead of the address
+    if not missing and len(added) <= 14 and "at your option any later" in " ".join(added):
+        al.or_later = True
+        return
     if not missing and not added:
         return
     al.missing += len(missing)
@@ -138,7 +153,7 @@ def match_tokens(tokens: list[str], kinds: tuple[str, ...] = ("license", "header
             return []
         return [TextMatch(f"LicenseRef-modified-{best.ref.id}", best.ref.id, False, best.coverage, best.ref.kind)]
     best = max(exact, key=lambda a: (a.matched, a.coverage))
-    found = [TextMatch(best.ref.id, best.ref.id, True, best.coverage, best.ref.kind)]
+    found = [TextMatch(best.license_id, best.ref.id, True, best.coverage, best.ref.kind)]
     unexplained: list[str] = []
     for part in (tokens[: best.start], tokens[best.end :]):
         inner = match_tokens(part, kinds, depth + 1) if depth < 3 and len(part) >= 8 else []
@@ -184,7 +199,7 @@ def header_matches(tokens: list[str]) -> list[TextMatch]:
             continue
         al = align(refs[i], tokens)
         if al.coverage >= MODIFIED_MIN:
-            lic = refs[i].id if al.exact else f"LicenseRef-modified-{refs[i].id}"
+            lic = al.license_id if al.exact else f"LicenseRef-modified-{refs[i].id}"
             out.append(TextMatch(lic, refs[i].id, al.exact, al.coverage, refs[i].kind))
     out.sort(key=lambda m: (not m.exact, -m.score))
     return out

@@ -67,9 +67,13 @@ class QualityClassifier:
 
     def __post_init__(self) -> None:
         if importlib.util.find_spec("fasttext") is None:
-            raise ConfigError("quality_classifier.model", "needs the fasttext module: pip install fasttext-numpy2-wheel")
+            raise ConfigError(
+                "quality_classifier.model", "needs the fasttext module: pip install fasttext-numpy2-wheel"
+            )
         if not os.path.isfile(self.model.removeprefix("file://")):
-            raise ConfigError("quality_classifier.model", f"no such file: {self.model} (train one: pajama classifier train)")
+            raise ConfigError(
+                "quality_classifier.model", f"no such file: {self.model} (train one: pajama classifier train)"
+            )
 
     def __call__(self, record: Record) -> Verdict:
         model = load_model(self.model.removeprefix("file://"))
@@ -139,11 +143,14 @@ class TrainReport:
         return {"train": self.train, "test": self.test, "held_out_accuracy": self.accuracy, "model": self.model}
 
 
-def split(docs: dict[str, list[tuple[int, str]]], holdout: float) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+Labeled = list[tuple[str, str]]
+
+
+def split(docs: dict[str, list[tuple[int, str]]], holdout: float) -> tuple[Labeled, Labeled]:
     """(train, test) lists of (label, text); a text is held out when its rank falls in the holdout fraction."""
     cut = int(holdout * 2**64)
-    train: list[tuple[str, str]] = []
-    test: list[tuple[str, str]] = []
+    train: Labeled = []
+    test: Labeled = []
     for label, items in docs.items():
         for rank, text in items:
             # the rank's low bits are independent of the high bits that chose the sample

@@ -146,14 +146,14 @@ def run_stages(record: Record, src: SourcePlan, result: InputResult) -> str | No
     return None
 
 
-def process_input(plan: Plan, src: SourcePlan, inp: InputFile, out_dir: str) -> InputResult:
-    """Run the map phase over one input, writing id-sorted runs (per shard) into `out_dir`."""
-    if os.path.exists(out_dir):
-        shutil.rmtree(out_dir)
+def iter_input(plan: Plan, src: SourcePlan, inp: InputFile, result: InputResult,
+               featurizer: Any = None) -> Iterator[tuple[str, str, bytes, bytes]]:
+    """The map phase over one input as a stream of (id, status, facts, json) rows (see pajama.runs).
+
+    Counts go into `result`; kept records also go to the dedup `featurizer`. `result.sha256` is set once
+    the stream is exhausted (the input is hashed while it is read).
+    """
     config = plan.config
-    result = InputResult(src.name, inp.uri, inp.name)
-    runs = RunWriter(out_dir, config.shards)
-    featurizer = _featurizer(plan, src)
     keep_signals = config.signals != "none"
     for doc in _read_items(src, inp, result):
         record = to_record(doc, src, inp)
@@ -170,8 +170,19 @@ def process_input(plan: Plan, src: SourcePlan, inp: InputFile, out_dir: str) -> 
             featurizer.add(record)
         if reason is None or config.rejected:
             body = orjson.dumps(record.to_dict(), option=orjson.OPT_NON_STR_KEYS)
-            runs.add(record.id, "K" if reason is None else f"D{reason}", _facts(record), body)
+            yield record.id, "K" if reason is None else f"D{reason}", _facts(record), body
     result.sha256, result.bytes = _finish(inp, result)
+
+
+def process_input(plan: Plan, src: SourcePlan, inp: InputFile, out_dir: str) -> InputResult:
+    """Run the map phase over one input, writing id-sorted runs (per shard) into `out_dir`."""
+    if os.path.exists(out_dir):
+        shutil.rmtree(out_dir)
+    result = InputResult(src.name, inp.uri, inp.name)
+    runs = RunWriter(out_dir, plan.config.shards)
+    featurizer = make_featurizer(plan, src)
+    for row in iter_input(plan, src, inp, result, featurizer):
+        runs.add(*row)
     runs.flush()
     result.runs = runs.files
     if featurizer is not None:
@@ -195,7 +206,7 @@ def _finish(inp: InputFile, result: InputResult) -> tuple[str, int]:
         return "", 0
 
 
-def _featurizer(plan: Plan, src: SourcePlan) -> Any:
+def make_featurizer(plan: Plan, src: SourcePlan) -> Any:
     dedup = plan.config.dedup
     if dedup.exact is None and dedup.minhash is None:
         return None

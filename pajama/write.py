@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,6 +117,17 @@ def write_shard(
     plan: Plan, source: str, shard: int, runs: list[tuple[str, str]], removed: dict[str, Any], tokens: Any = None
 ) -> ShardResult:
     """Merge the id-sorted runs of one (source, shard) into its release files."""
+    return write_rows(plan, source, shard, merge_runs(runs), removed, tokens)
+
+
+def write_rows(
+    plan: Plan, source: str, shard: int, rows: Iterable[tuple[str, RunLine]], removed: dict[str, Any],
+    tokens: Any = None,
+) -> ShardResult:
+    """Write one (source, shard) from rows sorted by (id, input digest, json): data, rejected, signals, tokens.
+
+    Every engine ends here: the local engine merges run files into `rows`, Beam and Spark sort in their shuffle.
+    """
     result = ShardResult(source, shard)
     out = _Outputs(plan, source, shard)
     signals = plan.config.signals
@@ -133,7 +145,7 @@ def write_shard(
             _emit(out, body, n if per_doc_tokens else None, signals)
         pending.clear()
 
-    for sha, line in merge_runs(runs):
+    for sha, line in rows:
         body = fill_sha(line.json, sha)
         if line.dropped:
             result.dropped[line.reason] += 1

@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from pajama.sources._code_lang import VCS_DIRS
+
 from pajama.archives import ArchiveLimits, iter_members
 from pajama.errors import InputError
-from pajama.sources._code_lang import VCS_DIRS
 
 _OWNER_NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.-]*?)__([A-Za-z0-9_.-]+)$")
 _REMOTE = re.compile(r"[:/]([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$")

@@ -94,7 +94,7 @@ class PostIndex:
     def __init__(self, tmp_dir: str | None = None) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="pajama-se-", dir=tmp_dir)
         self.db = sqlite3.connect(os.path.join(self._tmp.name, "posts.sqlite"), isolation_level=None)
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", "temp_store=FILE", "cache_size=-16000"):
+        for pragma in ("journal_mode=MEMORY", "synchronous=OFF", "temp_store=FILE", "cache_size=-16000"):
             self.db.execute(f"PRAGMA {pragma}")
         self.db.executescript(
             """

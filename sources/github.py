@@ -30,11 +30,9 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from pajama.archives import ArchiveLimits
-from pajama.errors import InputError
 from pajama.filters.license_detect import (
     NO_LICENSE,
     Detection,
@@ -44,12 +42,15 @@ from pajama.filters.license_detect import (
     is_evidence_file,
     is_license_file,
 )
-from pajama.record import Doc, ReadItem, Skip
-from pajama.registry import register_reader
 from pajama.sources._code_dump import DUMP_SUFFIXES, read_dump
 from pajama.sources._code_files import FileRules
 from pajama.sources._code_lang import VENDORED_DIRS, language
 from pajama.sources._code_repos import ArchiveRepo, BareRepo, Entry, FolderRepo, is_bare_repo, repo_name
+
+from pajama.archives import ArchiveLimits
+from pajama.errors import InputError
+from pajama.record import Doc, ReadItem, Skip
+from pajama.registry import register_reader
 from pajama.storage import InputFile
 
 MAX_EVIDENCE_BYTES = 1 << 20
@@ -118,7 +119,7 @@ class GitHubReader(FileRules):
             if text is None:
                 yield Skip(reason or "code.not_utf8", locator)
                 continue
-            own = file_evidence(entry.path, text) if self.file_licenses else None
+            own = file_evidence(entry.path, text) if self.file_licenses and not is_license_file(entry.path) else None
             lic = for_file(_governing(licenses, entry.path), own)
             meta = {"repo": name, "commit": repo.commit, "path": entry.path, "language": language(entry.path)}
             meta["bytes"] = len(data)
@@ -126,33 +127,33 @@ class GitHubReader(FileRules):
             yield Doc(text=text, meta=meta, locator=locator, key=f"{name}\0{entry.path}")
 
     def _licenses(self, repo: Repo, entries: list[Entry]) -> dict[str, Detection]:
-        """folder -> detection: the root always, and every other folder that has a license file."""
-        by_dir: dict[str, dict[str, str]] = {"": {}}
+        """folder -> detection: the root always, and every other folder that has license files of its own."""
+        homes = {""} | {_home(e.path)[0] for e in entries if e.skip is None and is_license_file(e.path)}
+        texts: dict[str, dict[str, str]] = {home: {} for home in homes}
         for entry in entries:
-            if entry.skip or entry.size > MAX_EVIDENCE_BYTES or not is_evidence_file(entry.path):
+            home, rel = _home(entry.path)
+            if home not in homes or entry.skip or entry.size > MAX_EVIDENCE_BYTES or not is_evidence_file(rel):
                 continue
-            folder = posixpath.dirname(entry.path)
-            if self.skip_vendored and any(p in VENDORED_DIRS for p in folder.split("/")):
+            if self.skip_vendored and any(p in VENDORED_DIRS for p in home.split("/")):
                 continue
-            if folder and not is_license_file(entry.path) and folder not in by_dir:
-                by_dir.setdefault(folder, {})
-            data = repo.load(entry)
-            by_dir.setdefault(folder, {})[posixpath.basename(entry.path)] = data.decode("utf-8", "replace")
-        out: dict[str, Detection] = {}
-        for folder, files in by_dir.items():
-            if folder and not any(is_license_file(f) for f in files):
-                continue
-            detection = detect_repository(files)
-            out[folder] = _prefixed(detection, folder)
-        return out
+            texts[home][rel] = repo.load(entry).decode("utf-8", "replace")
+        found = {home: _prefixed(detect_repository(files), home) for home, files in texts.items()}
+        # a folder whose license files say nothing (a docs page named license.rst) leaves its files to the parent
+        return {home: d for home, d in found.items() if not home or d.expression != NO_LICENSE.expression}
+
+
+def _home(path: str) -> tuple[str, str]:
+    """(the folder a file's evidence is about, its path relative to that folder); LICENSES/ counts for its parent."""
+    folder = posixpath.dirname(path)
+    if posixpath.basename(folder) in ("LICENSES", "licenses"):
+        folder = posixpath.dirname(folder)
+    return folder, path[len(folder) + 1 :] if folder else path
 
 
 def _prefixed(detection: Detection, folder: str) -> Detection:
     """Evidence file names relative to the repository root."""
     if not folder:
         return detection
-    from dataclasses import replace
-
     evidence = tuple(replace(e, file=f"{folder}/{e.file}") for e in detection.evidence)
     return Detection(detection.expression, detection.confidence, evidence)
 
