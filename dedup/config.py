@@ -41,8 +41,10 @@ class MinhashConfig(_Strict):
         "estimate", description="how candidate pairs are checked against the threshold before clustering"
     )
     max_cluster: int = Field(1000, ge=2, description="clusters larger than this are reported loudly")
-    false_positive_weight: float = Field(0.5, ge=0, le=1, description="weight of false positives when deriving bands")
-    false_negative_weight: float = Field(0.5, ge=0, le=1, description="weight of false negatives when deriving bands")
+    # Candidates are verified, so an LSH false positive costs one signature comparison while a false
+    # negative is a duplicate kept: the defaults weigh misses 9:1 (datasketch's MinHashLSH uses 0.5/0.5).
+    false_positive_weight: float = Field(0.1, ge=0, le=1, description="weight of false positives when deriving bands")
+    false_negative_weight: float = Field(0.9, ge=0, le=1, description="weight of false negatives when deriving bands")
     store_signatures: bool = Field(True, description="write minhash/<source>/part-*.parquet")
 
     @model_validator(mode="after")

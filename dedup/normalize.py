@@ -26,7 +26,6 @@ from urllib.parse import urlsplit, urlunsplit
 ORDER = ("unicode", "case", "punctuation", "digits", "whitespace")
 EXACT_HASH_BYTES = 16
 
-_WHITESPACE = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
 
 
@@ -53,7 +52,7 @@ def normalize(text: str, options: Iterable[str]) -> str:
     if "digits" in chosen:
         text = _DIGIT.sub("0", text)
     if "whitespace" in chosen:
-        text = _WHITESPACE.sub(" ", text).strip()
+        text = " ".join(text.split())  # str.split() splits at runs of Unicode whitespace
     return text
 
 

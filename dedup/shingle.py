@@ -58,20 +58,19 @@ class Spans(NamedTuple):
 
 def _separator_mask(arr: np.ndarray) -> np.ndarray:
     sep = _SEPARATOR[arr]
-    if len(arr) == 0 or int(arr.max()) < 0x80:
+    lead = np.flatnonzero((arr == 0xC2) | (arr == 0xE2) | (arr == 0xE3) | (arr == 0xEF))
+    if len(lead) == 0:
         return sep
     pad = np.concatenate([arr, np.zeros(2, dtype=np.uint8)])
-    b0, b1, b2 = pad[:-2], pad[1:-1], pad[2:]
-    two = (b0 == 0xC2) & (b1 >= 0x80) & (b1 <= 0xBF)
-    three = (
+    b0, b1, b2 = pad[lead], pad[lead + 1], pad[lead + 2]
+    two = lead[(b0 == 0xC2) & (b1 >= 0x80) & (b1 <= 0xBF)]
+    three = lead[
         ((b0 == 0xE2) & ((b1 == 0x80) | ((b1 == 0x81) & (b2 <= 0xAF))))
         | ((b0 == 0xE3) & (b1 == 0x80))
         | ((b0 == 0xEF) & (b1 == 0xBB) & (b2 == 0xBF))
-    )
-    first = two | three
-    sep[first] = True
-    sep[np.flatnonzero(first) + 1] = True
-    sep[np.flatnonzero(three) + 2] = True
+    ]
+    sep[two] = sep[two + 1] = True
+    sep[three] = sep[three + 1] = sep[three + 2] = True
     return sep
 
 

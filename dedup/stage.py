@@ -80,7 +80,8 @@ def lsh_parameters(mh: MinhashConfig) -> dict[str, Any]:
     if mh.bands is not None and mh.rows is not None:
         return {"bands": mh.bands, "rows": mh.rows, "derived": False}
     derived = band_parameters(mh.threshold, mh.num_perm, mh.false_positive_weight, mh.false_negative_weight)
-    return {**derived, "derived": True}
+    weights = {"false_positive_weight": mh.false_positive_weight, "false_negative_weight": mh.false_negative_weight}
+    return {**derived, **weights, "derived": True}
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -147,8 +147,8 @@ def match_tokens(tokens: list[str], kinds: tuple[str, ...] = ("license", "header
         return []
     exact = [a for a in aligned if a.exact]
     if not exact:
-        # the closest reference: words in common over words in either (a Jaccard-like similarity)
-        best = max(aligned, key=lambda a: a.matched / (a.ref.required_count + a.added))
+        # the closest reference: aligned words over the words of either text (Jaccard similarity)
+        best = max(aligned, key=lambda a: a.matched / (a.ref.required_count + len(tokens) - a.matched))
         if best.coverage < MODIFIED_MIN:
             return []
         return [TextMatch(f"LicenseRef-modified-{best.ref.id}", best.ref.id, False, best.coverage, best.ref.kind)]

@@ -24,13 +24,17 @@ EMAIL = re.compile(
 )
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 IPV4 = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?!\.?\d)(?![\w])")
+# Candidates are checked with ipaddress; an embedded IPv4 tail (::ffff:192.0.2.1) is tried first.
 IPV6_CANDIDATE = re.compile(
-    r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|\d{1,3}(?:\.\d{1,3}){3})(?![\w:])"
+    r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4})(?![\w:]|\.\d)"
 )
-# An optional country code, then 9 to 12 more digits in groups (area code in parentheses or not),
-# separated by a space, dot or hyphen; at least one separator or parenthesis, so bare long numbers
-# (order ids, ISBNs written without dashes) do not match.
-PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?|\d{2,4}[ .-])\d{2,4}[ .-]\d{3,4}(?![\w-]|\.\d)")
+# An optional +country code, then an area code (2-4 digits, or 1-4 in parentheses), a 3-4 digit group
+# and a 4 digit group, separated by a space, dot or hyphen. Precise rather than exhaustive: dates
+# (12.05.2021), ranges (1999-2000), scores (300-250-100) and bare digit strings do not match, and
+# neither do numbers written in pairs (01 23 45 67 89).
+PHONE = re.compile(
+    r"(?<![\w+.])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]\d{4}(?![\w-]|\.\d)"
+)
 
 
 def _valid_ipv6(candidate: str) -> bool:
@@ -66,10 +70,10 @@ class PII:
         if "email" in self.kinds and "@" in text:
             text, counts["emails"] = EMAIL.subn(self.email_placeholder, text)
         if "ip" in self.kinds:
-            text, n4 = IPV4.subn(self.ip_placeholder, text)
             n6 = 0
             if "::" in text or text.count(":") >= 7:
-                text, n6 = self._replace_ipv6(text)
+                text, n6 = self._replace_ipv6(text)  # first: an IPv6 address can end in an IPv4 one
+            text, n4 = IPV4.subn(self.ip_placeholder, text)
             counts["ip_addresses"] = n4 + n6
         if "phone" in self.kinds:
             text, counts["phone_numbers"] = PHONE.subn(self.phone_placeholder, text)

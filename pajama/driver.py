@@ -70,19 +70,24 @@ def map_one(plan: Plan, task: MapTask) -> InputResult:
     return result
 
 
-def write_one(plan: Plan, task: WriteTask, removed: dict[str, Any]) -> ShardResult:
-    tokens = None
-    if plan.config.tokenizer and (plan.config.tokens.count or plan.config.tokens.write):
-        from pajama.tokenization.stage import ShardTokens, load_tokenizer
+def shard_tokens(plan: Plan, source: str, shard: int) -> Any:
+    """Token counting (and token shard writing) for one data shard, when the config names a tokenizer."""
+    if not plan.config.tokenizer or not (plan.config.tokens.count or plan.config.tokens.write):
+        return None
+    from pajama.tokenization.stage import ShardTokens, load_tokenizer
 
-        tok = load_tokenizer(plan.config.tokenizer)
-        prefix = None
-        if plan.config.tokens.write:
-            base = local_path(plan.release_uri) or plan.release_uri
-            prefix = os.path.join(base, "tokens", _safe(tok.name), task.source, f"part-{task.shard:05d}")
-        tokens = ShardTokens(tok, plan.config.tokens, prefix)
+    tok = load_tokenizer(plan.config.tokenizer)
+    prefix = None
+    if plan.config.tokens.write:
+        base = local_path(plan.release_uri) or plan.release_uri
+        prefix = os.path.join(base, "tokens", _safe(tok.name), source, f"part-{shard:05d}")
+    return ShardTokens(tok, plan.config.tokens, prefix)
+
+
+def write_one(plan: Plan, task: WriteTask, removed: dict[str, Any]) -> ShardResult:
+    tokens = shard_tokens(plan, task.source, task.shard)
     result = write_shard(plan, task.source, task.shard, task.runs, removed, tokens)
-    _relative_token_paths(plan, result)
+    relative_token_paths(plan, result)
     with atomic_write(_shard_done_path(plan, task.source, task.shard), "w") as f:
         json.dump(result.to_json(), f)
     return result
@@ -92,7 +97,7 @@ def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
 
 
-def _relative_token_paths(plan: Plan, result: ShardResult) -> None:
+def relative_token_paths(plan: Plan, result: ShardResult) -> None:
     """Token writers report local paths; the manifest lists every file relative to the release."""
     base = (local_path(plan.release_uri) or plan.release_uri).rstrip("/") + "/"
     for entry in result.files:

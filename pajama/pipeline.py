@@ -146,8 +146,9 @@ def run_stages(record: Record, src: SourcePlan, result: InputResult) -> str | No
     return None
 
 
-def iter_input(plan: Plan, src: SourcePlan, inp: InputFile, result: InputResult,
-               featurizer: Any = None) -> Iterator[tuple[str, str, bytes, bytes]]:
+def iter_input(
+    plan: Plan, src: SourcePlan, inp: InputFile, result: InputResult, featurizer: Any = None
+) -> Iterator[tuple[str, str, bytes, bytes]]:
     """The map phase over one input as a stream of (id, status, facts, json) rows (see pajama.runs).
 
     Counts go into `result`; kept records also go to the dedup `featurizer`. `result.sha256` is set once

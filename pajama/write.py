@@ -121,7 +121,11 @@ def write_shard(
 
 
 def write_rows(
-    plan: Plan, source: str, shard: int, rows: Iterable[tuple[str, RunLine]], removed: dict[str, Any],
+    plan: Plan,
+    source: str,
+    shard: int,
+    rows: Iterable[tuple[str, RunLine]],
+    removed: dict[str, Any],
     tokens: Any = None,
 ) -> ShardResult:
     """Write one (source, shard) from rows sorted by (id, input digest, json): data, rejected, signals, tokens.

@@ -56,6 +56,7 @@ BOILERPLATE_PHRASES = (
     "Plain Vanilla Electronic Texts",
     "www.gutenberg.org/license",
 )
+_PHRASES_LOWER = tuple(p.lower() for p in BOILERPLATE_PHRASES)
 _PHRASES = re.compile("|".join(re.escape(p) for p in BOILERPLATE_PHRASES), re.IGNORECASE)
 _CREDITS = re.compile(
     r"^\s*(?:\[?(?:Produced|Prepared|Transcribed|Scanned|Proofread)(?: from [^\n]*)? by\b"
@@ -201,7 +202,8 @@ def drop_credits(body: str) -> str:
 
 def boilerplate_in(text: str) -> list[str]:
     """The Project Gutenberg boilerplate phrases present in `text` (case-insensitive)."""
-    return sorted({m.group(0).lower() for m in _PHRASES.finditer(text)})
+    low = text.lower()  # one lower() and plain substring scans: many times faster than an IGNORECASE regex
+    return sorted(p for p in _PHRASES_LOWER if p in low)
 
 
 def remove_boilerplate_paragraphs(text: str) -> str:

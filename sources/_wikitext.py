@@ -33,6 +33,8 @@ _TAG_LEFT = re.compile(
 )
 _BRACKETS_LEFT = re.compile(r"\{\{|\}\}|\[\[|\]\]|^\{\||^\|\}", re.MULTILINE)
 _QUOTES_LEFT = re.compile(r"'{2,}")
+# "Toronto ({{IPA|...}}, {{respell|...}}) is" leaves "Toronto (, ) is": drop such emptied parentheses
+_EMPTY_PARENS = re.compile(r"(?<=\s)\((?:[\s,;]|&nbsp;)*\)")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
@@ -138,6 +140,7 @@ def _scrub(text: str) -> str:
     text = _REF_LEFT.sub("", text)
     text = _TAG_LEFT.sub("", text)
     text = _BRACKETS_LEFT.sub("", text)
+    text = _EMPTY_PARENS.sub("", text)
     return _QUOTES_LEFT.sub("", _MAGIC.sub("", text))
 
 

@@ -171,6 +171,8 @@ class ArxivReader:
 
     metadata: str | None = None
     """Path or URI of the arXiv metadata snapshot (JSON lines, optionally compressed) to join on id."""
+    default_license: str | None = None
+    """meta.license of a paper the metadata has no row for (or when no metadata is configured)."""
     max_member_bytes: int = 64 << 20
     """Files of a submission larger than this are not read (figures); a bigger bundled submission fails."""
     max_submission_bytes: int = 1 << 30
@@ -262,6 +264,8 @@ class ArxivReader:
             return Skip(cleaned.reason or "arxiv.empty", locator)
         aid, version = arxiv_id(member or inp.name)
         meta: dict[str, Any] = {"arxiv_id": aid, "main_file": cleaned.main}
+        if self.default_license is not None:
+            meta["license"] = self.default_license
         if aid is not None:
             meta["url"] = f"https://arxiv.org/abs/{aid}"
             meta.update(self._joined(aid))

@@ -15,22 +15,21 @@ get different ids, and each keeps its id from run to run.
 from __future__ import annotations
 
 import functools
-import logging
+import io
 import os
 import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, cast
 
+import yaml
 from pajama.sources import _gutenberg as pg
 
 from pajama.errors import InputError
 from pajama.record import Doc, Failure, ReadItem, Skip
 from pajama.registry import register_reader
-from pajama.storage import decompressed, local_path, walk_files
-
-log = logging.getLogger(__name__)
+from pajama.storage import InputFile, decompressed, local_path, walk_files
 
 BOOK_SUFFIXES = (".txt", ".txt.gz", ".txt.bz2", ".txt.xz", ".txt.zst", ".zip")
 FOLDER_CATALOGS = ("metadata.csv", "metadata.yaml", "metadata.json")
@@ -62,18 +61,22 @@ class BooksReader:
         path = local_path(self.metadata) if self.metadata else None
         if path is not None and not os.path.isfile(path):
             raise ValueError(f"metadata: no such file {self.metadata!r}")
+        if path is not None:  # a catalog that cannot be read fails the config, before any work starts
+            try:
+                load_catalog(path)
+            except (OSError, ValueError, yaml.YAMLError) as e:
+                raise ValueError(f"metadata: cannot read {self.metadata!r}: {e}") from None
 
-    def read(self, inp: Any) -> Iterator[ReadItem]:
+    def read(self, inp: InputFile) -> Iterator[ReadItem]:
         catalog = load_catalog(self.metadata) if self.metadata else {}
         if inp.is_dir:
             yield from self._read_folder(inp, catalog)
             return
-        stream = inp.open()
+        stream = cast(io.BufferedReader, inp.open())  # open() buffers: peek works
         if inp.name.lower().endswith(".zip") or stream.peek(4)[:4] == b"PK\x03\x04":
             yield from self._read_zip(stream, inp.name, catalog)
             return
-        data = decompressed(stream, inp.name, max_bytes=self.max_book_bytes).read()
-        yield self.parse(data, inp.name, catalog=catalog)
+        yield self.parse(self._read_capped(stream, inp.name), inp.name, catalog=catalog)
 
     def _read_zip(self, stream: Any, name: str, catalog: dict[int, dict[str, Any]]) -> Iterator[ReadItem]:
         from pajama.archives import ArchiveLimits, iter_members
@@ -88,7 +91,7 @@ class BooksReader:
             else:
                 yield self.parse(member.data, f"{name}/{member.path}", catalog=catalog, locator=locator)
 
-    def _read_folder(self, inp: Any, catalog: dict[int, dict[str, Any]]) -> Iterator[ReadItem]:
+    def _read_folder(self, inp: InputFile, catalog: dict[int, dict[str, Any]]) -> Iterator[ReadItem]:
         root = inp.local_path
         if root is None:
             raise InputError("books.remote_folder", f"{inp.uri}: folder inputs must be local")
@@ -117,11 +120,17 @@ class BooksReader:
                         item.locator = {**locator, **item.locator}
                         yield item
                     return
-                data = decompressed(f, name, max_bytes=self.max_book_bytes).read()  # type: ignore[arg-type]
+                data = self._read_capped(f, name)
         except (OSError, InputError) as e:
             yield Failure(getattr(e, "reason", "books.unreadable"), locator, str(e))
             return
         yield self.parse(data, name, catalog=catalog, locator=locator)
+
+    def _read_capped(self, stream: Any, name: str) -> bytes:
+        data: bytes = decompressed(stream, name, max_bytes=self.max_book_bytes).read(self.max_book_bytes + 1)
+        if len(data) > self.max_book_bytes:
+            raise InputError("books.too_large", f"{name}: more than {self.max_book_bytes} bytes for one book")
+        return data
 
     def parse(
         self,

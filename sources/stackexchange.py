@@ -15,13 +15,14 @@ tag wikis and other post types are skipped by kind; unreadable rows are Failures
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO, ClassVar, Literal
+from typing import Any, BinaryIO, ClassVar, Literal, cast
 
 from pajama.sources._se_docs import Post, document, site_from_name
 from pajama.sources._se_posts import PostIndex, iter_rows
@@ -29,7 +30,7 @@ from pajama.sources._se_posts import PostIndex, iter_rows
 from pajama.errors import InputError
 from pajama.record import Doc, Failure, ReadItem, Skip
 from pajama.registry import register_reader
-from pajama.storage import CHUNK, decompressed
+from pajama.storage import CHUNK, InputFile, decompressed
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class StackExchangeReader:
     max_bytes: int = 1 << 40
     """Largest uncompressed Posts.xml accepted (decompression bomb guard)."""
 
-    def read(self, inp: Any) -> Iterator[ReadItem]:
+    def read(self, inp: InputFile) -> Iterator[ReadItem]:
         site = self.site or site_from_name(inp.name, inp.uri)
         if site is None:
             raise InputError("stackexchange.unknown_site", f"{inp.uri}: cannot tell the site; set options.site")
@@ -151,7 +152,7 @@ def _opened(source: Any, name: str, max_bytes: int) -> Iterator[BinaryIO]:
         yield decompressed(source, name, max_bytes=max_bytes)
 
 
-def _dump_files(inp: Any, scratch: str, max_bytes: int) -> tuple[Any, str | None]:
+def _dump_files(inp: InputFile, scratch: str, max_bytes: int) -> tuple[Any, str | None]:
     """(Posts.xml as a local path or an open stream, Users.xml local path or None) for one input."""
     if inp.is_dir:
         root = inp.local_path
@@ -166,7 +167,7 @@ def _dump_files(inp: Any, scratch: str, max_bytes: int) -> tuple[Any, str | None
         if found["posts"] is None:
             raise InputError("stackexchange.no_posts", f"{inp.uri}: no Posts.xml in the folder")
         return found["posts"], found["users"]
-    stream = inp.open()
+    stream = cast(io.BufferedReader, inp.open())  # open() buffers: peek works
     if stream.peek(6)[:6] != SEVEN_ZIP_MAGIC:
         return stream, None
     path = inp.local_path

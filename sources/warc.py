@@ -70,6 +70,7 @@ class _ArchiveReader:
     verify_digests: bool = True
     lid: bool = True
     lid_model: str | None = None
+    lid_max_chars: int = 0  # 0: identify on the whole text (CCNet, FineWeb); N: on its first N characters
     max_record_bytes: int = 8 << 20
     keep_truncated: bool = False
 
@@ -139,7 +140,7 @@ class _ArchiveReader:
             **extra,
         }
         if self.lid:
-            guess = identify_one(text, self.lid_model)
+            guess = identify_one(text[: self.lid_max_chars] if self.lid_max_chars > 0 else text, self.lid_model)
             meta["language"] = guess.language if guess else None
             meta["language_score"] = guess.score if guess else 0.0
             meta["language_model"] = model_name(self.lid_model)

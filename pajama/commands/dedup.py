@@ -53,8 +53,15 @@ def main(args: argparse.Namespace) -> int:
     out = args.output or f"dedup-t{args.threshold:g}"
     os.makedirs(out, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="pajama-dedup-") as work:
-        result = recluster(args.release, args.threshold, work_dir=work, workers=args.workers, scope=args.scope,
-                           bands=args.bands, rows=args.rows)
+        result = recluster(
+            args.release,
+            args.threshold,
+            work_dir=work,
+            workers=args.workers,
+            scope=args.scope,
+            bands=args.bands,
+            rows=args.rows,
+        )
     result.save(os.path.join(out, "removed.parquet"))
     with open(os.path.join(out, "stats.json"), "w", encoding="utf-8") as f:
         json.dump(result.stats, f, indent=2, sort_keys=True)

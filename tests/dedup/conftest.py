@@ -45,6 +45,12 @@ def sentences() -> list[str]:
     return _sentences()
 
 
+@pytest.fixture(scope="session")
+def text_source() -> str:
+    """Where `sentences` came from: "books" (shared corpus) or "pydoc"."""
+    return "books" if CORPUS.is_dir() and any((CORPUS / "books").glob("*.txt.gz")) else "pydoc"
+
+
 def record(source: str, key: str, text: str, **meta: Any) -> Record:
     return Record(id=make_id(source, key), text=text, source=source, meta=dict(meta), origin={})
 

@@ -161,6 +161,11 @@ def test_metadata_join(tmp_path: Path) -> None:
         "version": "v3",
     }  # fmt: skip
     assert b.meta["license"] == "CC-BY-SA-4.0" and b.meta["arxiv_id"] == "hep-th/9901001"
+    # a paper the snapshot does not list gets the configured default, the listed ones keep theirs
+    unlisted = tar_bytes({"2101/2101.00001.gz": gzip.compress(MAIN), "2101/2101.99999.gz": gzip.compress(MAIN)})
+    listed, other = read(tmp_path, "b2.tar", unlisted, metadata=str(meta_path), default_license="LicenseRef-x")
+    assert listed.meta["license"] == "arxiv-nonexclusive" and other.meta["license"] == "LicenseRef-x"  # type: ignore[union-attr]
+    assert "license" not in read(tmp_path, "b3.tar", unlisted)[1].meta  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(

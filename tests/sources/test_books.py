@@ -14,8 +14,9 @@ from pajama.sources._gutenberg import unwrap
 from pajama.sources.books import BooksReader
 
 from pajama import options
-from pajama.errors import ConfigError
+from pajama.errors import ConfigError, InputError
 from pajama.record import Doc, Skip
+from pajama.samples import books as sample
 from pajama.storage import InputFile
 
 # Written here, not imported: the phrases a reader must never leave in a book.
@@ -266,5 +267,31 @@ def test_metadata_catalogs(tmp_path: Path) -> None:
 def test_missing_metadata_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError):
         options.build(BooksReader, {"metadata": str(tmp_path / "absent.json")}, "sources.books.options")
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    with pytest.raises(ConfigError):
+        options.build(BooksReader, {"metadata": str(broken)}, "sources.books.options")
     with pytest.raises(ConfigError):
         options.build(BooksReader, {"missing_markers": "maybe"}, "sources.books.options")
+
+
+def test_too_large_book_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as e:
+        read(modern().encode(), tmp_path, max_book_bytes=1000)
+    assert e.value.reason == "books.too_large"
+
+
+def test_quickstart_sample_books(tmp_path: Path) -> None:
+    sample.build(tmp_path)
+    files = sorted((tmp_path / "books").iterdir())
+    assert [f.name for f in files] == ["pg90001-0.txt", "pg90002-8.txt"]
+    assert files[0].read_bytes().startswith(b"\xef\xbb\xbf") and b"\r\n" in files[0].read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        files[1].read_bytes().decode("utf-8")  # really Latin-1 bytes
+    reader = options.build(BooksReader, {}, "test")
+    docs = [one_doc(list(reader.read(InputFile(uri=str(f), name=f.name, source="books")))) for f in files]
+    for doc in docs:
+        assert_clean(doc.text)
+        assert "CHAPTER 1." in doc.text
+    assert "À mes élèves de Zürich" in docs[1].text
+    assert [d.meta["ebook_id"] for d in docs] == [90001, 90002]

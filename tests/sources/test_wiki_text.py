@@ -28,6 +28,7 @@ def text(wikitext: str, **kw: object) -> str:
         ("__NOTOC__Prose here.", "Prose here."),
         ("a &amp; b &lt;c&gt; &nbsp;d", "a & b <c> d"),
         ("x <math>e^{i\\pi}</math> y", "x y"),
+        ("Toronto ({{IPA|t}}, {{respell|r}}) is big; call f() now", "Toronto is big; call f() now"),
         ("<nowiki>[[a]]</nowiki> keeps its words", "a keeps its words"),
     ],
 )

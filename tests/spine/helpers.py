@@ -39,14 +39,20 @@ def write_corpus(folder: Path, files: int = 4, per_file: int = 40) -> list[dict[
     return rows
 
 
-def write_config(path: Path, inputs: list[str], output: Path, **extra: Any) -> Path:
+def write_config(path: Path, inputs: list[str], output: Path, filters: list[Any] | None = None, **extra: Any) -> Path:
     config = {
         "dataset": "t",
         "version": "1.0.0",
         "output": str(output),
         "shards": 3,
         "rejected": True,
-        "sources": {"docs": {"reader": "jsonl", "inputs": inputs, "filters": [{"min_length": {"min_words": 30}}]}},
+        "sources": {
+            "docs": {
+                "reader": "jsonl",
+                "inputs": inputs,
+                "filters": filters if filters is not None else [{"min_length": {"min_words": 30}}],
+            }
+        },
     }
     for key, value in extra.items():
         config[key] = value

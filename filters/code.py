@@ -1,0 +1,130 @@
+"""RedPajama v1 rules for source code files, and the `redpajama_github` preset.
+
+Together Computer 2023, RedPajama-Data-1T, `data_prep/github/github_run_filter.py` (rp_v1 branch): a
+file is dropped when its longest line exceeds 1000 characters, its mean line length exceeds 100, fewer
+than 25% of its characters are alphanumeric, it has fewer than 1.5 alphabetic characters per token,
+or its name does not end with one of the allowed extensions (case-sensitive `str.endswith`, as there).
+
+Choices the rules leave open, and one departure:
+  - lines are `str.splitlines()` as in RedPajama; an empty file has no lines and is dropped;
+  - tokens: RedPajama counts tokens of the Pythia (GPT-NeoX) tokenizer; here, until a configured
+    tokenizer is wired in, tokens are whitespace-separated words. A word is usually longer than a BPE
+    token, so alphabetic characters per word are higher than per token and this approximation drops
+    fewer files than the original (it still catches base64 blobs and digit tables);
+  - the extension rule reads meta.path (the GitHub reader's); a record without a path passes it.
+Optionally (`strip_license_header`, off by default: RedPajama kept headers) the leading comment block
+is removed when it mentions a copyright or license, as a recorded text edit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pajama.filter import Verdict
+from pajama.options import describe
+from pajama.record import Record
+from pajama.registry import Preset, register_filter, register_preset
+
+#: RedPajama-Data rp_v1 data_prep/github/github_run_filter.py, the allowed file name endings
+REDPAJAMA_EXTENSIONS: tuple[str, ...] = (
+    *(".asm", ".bat", ".cmd", ".c", ".h", ".cs", ".cpp", ".hpp", ".c++", ".h++", ".cc", ".hh", ".C", ".H"),
+    *(".cmake", ".css", ".dockerfile", ".f90", ".f", ".f03", ".f08", ".f77", ".f95", ".for", ".fpp", ".go"),
+    *(".hs", ".html", ".java", ".js", ".jl", ".lua", ".md", ".markdown", ".php", ".php3", ".php4", ".php5"),
+    *(".phps", ".phpt", ".pl", ".pm", ".pod", ".perl", ".ps1", ".psd1", ".psm1", ".py", ".rb", ".rs", ".sql"),
+    *(".scala", ".sh", ".bash", ".command", ".zsh", ".ts", ".tsx", ".tex", ".vb", "Dockerfile", "Makefile"),
+    *(".xml", ".rst", ".m", ".smali"),
+)
+
+_COMMENT_LINE = re.compile(r"^\s*(?:#(?!!)|//|--|;|%|\*|/\*|\*/|'|rem\b)", re.I)
+_BLOCK_START = re.compile(r"^\s*/\*")
+_NOTICE = re.compile(r"copyright|licen[cs]e|\(c\)|©|spdx-license-identifier", re.I)
+
+
+def code_signals(text: str) -> dict[str, Any]:
+    lines = text.splitlines()
+    n = len(text)
+    alnum = sum(c.isalnum() for c in text)
+    alpha = sum(c.isalpha() for c in text)
+    tokens = len(text.split())
+    return {
+        "max_line_length": max((len(line) for line in lines), default=0),
+        "avg_line_length": (sum(len(line) for line in lines) / len(lines)) if lines else 0.0,
+        "alphanum_fraction": alnum / n if n else 0.0,
+        "alpha_per_token": alpha / tokens if tokens else 0.0,
+    }
+
+
+@register_filter("code_quality")
+@dataclass(frozen=True, kw_only=True)
+class CodeQuality:
+    """RedPajama v1 GitHub file rules (see module docstring for the definitions and the citation)."""
+
+    max_line_length: int = 1000
+    max_avg_line_length: float = 100.0
+    min_alphanum_fraction: float = 0.25
+    min_alpha_per_token: float = 1.5
+    #: allowed file name endings; empty: every extension passes
+    extensions: tuple[str, ...] = REDPAJAMA_EXTENSIONS
+    strip_license_header: bool = False
+
+    def __call__(self, record: Record) -> Verdict:
+        path = record.meta.get("path")
+        if self.extensions and isinstance(path, str) and not path.endswith(self.extensions):
+            return Verdict.drop("code_quality.extension")
+        s = code_signals(record.text)
+        checks = (
+            (not record.text.strip(), "empty"),
+            (s["max_line_length"] > self.max_line_length, "max_line_length"),
+            (s["avg_line_length"] > self.max_avg_line_length, "avg_line_length"),
+            (s["alphanum_fraction"] < self.min_alphanum_fraction, "alphanum_fraction"),
+            (s["alpha_per_token"] < self.min_alpha_per_token, "alpha_per_token"),
+        )
+        for failed, reason in checks:
+            if failed:
+                return Verdict.drop(f"code_quality.{reason}", s)
+        if self.strip_license_header:
+            stripped, removed = strip_leading_notice(record.text)
+            if removed:
+                return Verdict.keep(s, text=stripped, edit={"removed": "leading_license_comment", "chars": removed})
+        return Verdict.keep(s)
+
+
+def strip_leading_notice(text: str) -> tuple[str, int]:
+    """Remove the first comment block (after a shebang / encoding line) when it is a copyright or license
+    notice. Returns (text, number of characters removed)."""
+    lines = text.splitlines(keepends=True)
+    start = 0
+    while start < len(lines) and (lines[start].startswith("#!") or "coding" in lines[start][:40]):
+        start += 1
+    end = _comment_block_end(lines, start)
+    block = "".join(lines[start:end])
+    if end == start or not _NOTICE.search(block):
+        return text, 0
+    while end < len(lines) and not lines[end].strip():
+        end += 1  # the blank lines after the notice go with it
+    kept = "".join(lines[:start] + lines[end:])
+    return kept, len(text) - len(kept)
+
+
+def _comment_block_end(lines: list[str], start: int) -> int:
+    if start < len(lines) and _BLOCK_START.match(lines[start]):
+        for i in range(start, len(lines)):
+            if "*/" in lines[i]:
+                return i + 1
+        return start
+    end = start
+    while end < len(lines) and _COMMENT_LINE.match(lines[end]):
+        end += 1
+    return end
+
+
+REDPAJAMA_GITHUB = register_preset(
+    Preset(
+        name="redpajama_github",
+        filters=[{"code_quality": describe(CodeQuality())}],
+        description="RedPajama v1 GitHub file rules; pair with the source option `license: {policy: redpajama}`",
+        citation="Together Computer 2023, RedPajama-Data-1T, data_prep/github/github_run_filter.py (rp_v1)",
+    )
+)

@@ -1,0 +1,299 @@
+"""Re-read one record's raw bytes from its input, for `pajama manifest trace`.
+
+A record's origin is {uri, sha256, locator}. The input is found (its URI as recorded, else relative to
+the given roots), its sha256 is checked against the digest the release recorded (an input that changed
+since is never trusted), then the record is re-read by the source's reader kind:
+
+    jsonl          {line}                  the raw line
+    parquet        {row}                   the raw row
+    warc/wet/arc   {offset, record_id}     the record at that byte offset (sources.warc.read_record_at)
+    wikipedia      {page_id, revision_id}  the page's wikitext, by streaming the dump to that page id
+    stackexchange  {post_id}               the question's row and its answers' rows in Posts.xml
+    anything else  by locator keys: {member} an archive member, {path} a file in a folder input (or in a
+                   bare git repository at {commit}), {main} the main file of a submission; {} the input
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import subprocess
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+import fsspec
+
+from pajama.errors import InputError
+from pajama.storage import is_remote, local_path, sha256_file, tree_digest
+
+log = logging.getLogger(__name__)
+
+MAX_RAW_BYTES = 64 << 20
+
+
+@dataclass
+class RawRecord:
+    """The record as its input holds it: what kind of thing it is, its text, and identifying fields."""
+
+    kind: str
+    text: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Reread:
+    """The outcome: status is ok | unreachable | digest_mismatch | not_found | error."""
+
+    status: str
+    message: str
+    path: str | None = None
+    raw: RawRecord | None = None
+
+
+def find_input(uri: str, roots: Iterable[str] = ()) -> str | None:
+    """The input as a readable path or URI: as recorded, else a relative path below one of `roots`."""
+    if is_remote(uri):
+        return uri
+    path = local_path(uri) or uri
+    candidates = [path] if os.path.isabs(path) else [os.path.join(root, path) for root in (*roots, os.getcwd())]
+    return next((c for c in candidates if os.path.exists(c)), None)
+
+
+def input_digest(path: str) -> str:
+    if not is_remote(path) and os.path.isdir(path):
+        return tree_digest(path)[0]
+    return sha256_file(path)[0]
+
+
+def reread(reader: str, origin: dict[str, Any], *, roots: Iterable[str] = (), check_digest: bool = True) -> Reread:
+    """Find the input, check its digest, and re-read the record at origin["locator"]."""
+    uri, expected, locator = origin.get("uri") or "", origin.get("sha256"), origin.get("locator") or {}
+    path = find_input(uri, roots)
+    if path is None:
+        return Reread("unreachable", f"{uri}: not found (pass --root DIR, the folder the release was built from)")
+    try:
+        if check_digest and expected:
+            actual = input_digest(path)
+            if actual != expected:
+                return Reread("digest_mismatch", f"{path}: sha256 {actual} != {expected} recorded", path)
+        raw = _handler(reader, locator)(path, locator)
+    except FileNotFoundError as e:
+        return Reread("unreachable", f"{path}: {e}", path)
+    except LookupError as e:
+        return Reread("not_found", f"{path}: {e.args[0] if e.args else e}", path)
+    except (InputError, OSError, ValueError) as e:
+        return Reread("error", f"{path}: {type(e).__name__}: {e}", path)
+    return Reread("ok", f"re-read from {path} (sha256 {'verified' if check_digest and expected else 'not checked'})",
+                  path, raw)  # fmt: skip
+
+
+def _handler(reader: str, locator: dict[str, Any]) -> Callable[[str, dict[str, Any]], RawRecord]:
+    if reader in HANDLERS:
+        return HANDLERS[reader]
+    for key, handler in (
+        ("offset", _warc),
+        ("page_id", _wiki),
+        ("post_id", _stackexchange),
+        ("line", _jsonl),
+        ("row", _parquet),
+    ):
+        if key in locator:
+            return handler
+    return _file
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding): UTF-8 when the bytes are, else cp1252, else latin-1 (never fails)."""
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1"
+
+
+def _open(path: str) -> BinaryIO:
+    from pajama.storage import decompressed
+
+    raw = fsspec.open(path, "rb").open()
+    return decompressed(raw, path, max_bytes=1 << 40)
+
+
+# ---------------------------------------------------------------------------------------- by reader
+
+
+def _jsonl(path: str, locator: dict[str, Any]) -> RawRecord:
+    line_no = int(locator["line"])
+    with _open(path) as stream:
+        for n, line in enumerate(stream, start=1):
+            if n == line_no:
+                text, encoding = decode(line.rstrip(b"\r\n"))
+                return RawRecord("jsonl line", text, {"line": n, "encoding": encoding})
+    raise LookupError(f"no line {line_no}")
+
+
+def _parquet(path: str, locator: dict[str, Any]) -> RawRecord:
+    import pyarrow.parquet as pq
+
+    row = int(locator["row"])
+    with fsspec.open(path, "rb") as f:
+        pf = pq.ParquetFile(f)
+        first = 0
+        for group in range(pf.num_row_groups):
+            n = pf.metadata.row_group(group).num_rows
+            if first <= row < first + n:
+                values = pf.read_row_group(group).slice(row - first, 1).to_pylist()[0]
+                text = json.dumps(values, ensure_ascii=False, indent=2, default=str)
+                return RawRecord("parquet row", text, {"row": row, "row_group": group})
+            first += n
+    raise LookupError(f"no row {row} (the file has {first})")
+
+
+def _warc(path: str, locator: dict[str, Any]) -> RawRecord:
+    from pajama.sources.warc import read_record_at
+
+    record = read_record_at(path, int(locator["offset"]), max_bytes=MAX_RAW_BYTES)
+    headers = dict(record.headers)
+    record_id = headers.get("WARC-Record-ID")
+    wanted = locator.get("record_id")
+    if wanted and record_id and record_id.strip("<>") != str(wanted).strip("<>"):
+        raise LookupError(f"the record at offset {locator['offset']} is {record_id}, not {wanted}")
+    text, encoding = decode(record.payload)
+    fields = {"offset": record.offset, "warc_type": record.warc_type, "headers": headers, "encoding": encoding}
+    if record.http_status is not None:
+        fields["http_status"] = record.http_status
+        fields["http_headers"] = dict(record.http_headers)
+    return RawRecord("warc record", text, fields)
+
+
+def _wiki(path: str, locator: dict[str, Any]) -> RawRecord:
+    from defusedxml.ElementTree import iterparse
+    from pajama.sources.wikipedia import SiteInfo, read_page, text_stream
+
+    wanted = str(locator["page_id"])
+    with _open(path) as stream:
+        root = None
+        for event, elem in iterparse(text_stream(stream), events=("start", "end")):
+            if root is None:
+                root = elem
+            if event != "end" or elem.tag.rsplit("}", 1)[-1] != "page":
+                continue
+            page = read_page(elem, SiteInfo())
+            if page.page_id == wanted:
+                fields = {"title": page.title, "page_id": page.page_id, "revision_id": page.revision_id,
+                          "namespace": page.ns, "timestamp": page.timestamp, "model": page.model}  # fmt: skip
+                if locator.get("revision_id") and str(locator["revision_id"]) != page.revision_id:
+                    fields["note"] = f"the dump holds revision {page.revision_id}, the release {locator['revision_id']}"
+                return RawRecord("wiki page (wikitext)", page.text, fields)
+            root.clear()
+    raise LookupError(f"no page with id {wanted}")
+
+
+def _stackexchange(path: str, locator: dict[str, Any]) -> RawRecord:
+    from pajama.manifests import _se_dump
+
+    post_id = str(locator["post_id"])
+    question, answers = _se_dump.question_rows(path, post_id)
+    if question is None:
+        raise LookupError(f"no row with Id {post_id} in Posts.xml")
+    parts = [f"<row {_attrs(question)} />"] + [f"<row {_attrs(a)} />" for a in answers]
+    fields = {"post_id": post_id, "title": question.get("Title"), "answers": [a.get("Id") for a in answers]}
+    return RawRecord("stackexchange post rows", "\n".join(parts), fields)
+
+
+def _attrs(row: dict[str, str]) -> str:
+    from xml.sax.saxutils import quoteattr
+
+    return " ".join(f"{k}={quoteattr(v)}" for k, v in row.items())
+
+
+HANDLERS: dict[str, Callable[[str, dict[str, Any]], RawRecord]] = {
+    "jsonl": _jsonl,
+    "parquet": _parquet,
+    "warc": _warc,
+    "wet": _warc,
+    "arc": _warc,
+    "wikipedia": _wiki,
+    "stackexchange": _stackexchange,
+}
+
+
+# ------------------------------------------------------------------------------- generic: files, members
+
+
+def _file(path: str, locator: dict[str, Any]) -> RawRecord:
+    """{path} in a folder (or bare git repo), {member} of an archive, {main} of a submission, {} the input."""
+    fields: dict[str, Any] = {}
+    if not is_remote(path) and os.path.isdir(path):
+        rel = locator.get("path")
+        if rel is None:
+            raise LookupError("a folder input, but the locator names no path in it")
+        data = _folder_file(path, str(rel), locator.get("commit"))
+        fields["path"] = rel
+    else:
+        with fsspec.open(path, "rb") as f:
+            data = f.read(MAX_RAW_BYTES + 1)
+    if "member" in locator:
+        data = _member(data, str(locator["member"]), path)
+        fields["member"] = locator["member"]
+    if "main" in locator:
+        data = _main_of(data, str(locator["main"]), path)
+        fields["main"] = locator["main"]
+    elif "member" not in locator:
+        data = _open_bytes(data, path).read(MAX_RAW_BYTES + 1)
+    text, fields["encoding"] = decode(data[:MAX_RAW_BYTES])
+    return RawRecord("file" if not ({"member", "main"} & set(locator)) else "archive member", text, fields)
+
+
+def _folder_file(root: str, rel: str, commit: Any) -> bytes:
+    full = os.path.join(root, *rel.split("/"))
+    if os.path.isfile(full):
+        with open(full, "rb") as f:
+            return f.read(MAX_RAW_BYTES + 1)
+    if os.path.isfile(os.path.join(root, "HEAD")) and os.path.isdir(os.path.join(root, "objects")):
+        spec = f"{commit or 'HEAD'}:{rel}"
+        out = subprocess.run(["git", "--git-dir", root, "show", spec], capture_output=True, timeout=60, check=False)
+        if out.returncode == 0:
+            return out.stdout
+        raise LookupError(f"git show {spec}: {out.stderr.decode(errors='replace').strip()}")
+    raise LookupError(f"no file {rel} in {root}")
+
+
+def _open_bytes(data: bytes, name: str) -> BinaryIO:
+    from pajama.storage import decompressed
+
+    return decompressed(io.BytesIO(data), name, max_bytes=MAX_RAW_BYTES)  # type: ignore[arg-type]
+
+
+def _members(data: bytes, name: str) -> Iterable[tuple[str, bytes | None]]:
+    from pajama.archives import ArchiveLimits, iter_members
+
+    limits = ArchiveLimits(max_member_bytes=MAX_RAW_BYTES)
+    for m in iter_members(io.BytesIO(data), name, limits=limits):  # type: ignore[arg-type]
+        yield m.path, m.data
+
+
+def _member(data: bytes, member: str, name: str) -> bytes:
+    for path, body in _members(data, name):
+        if path == member:
+            if body is None:
+                raise LookupError(f"member {member} cannot be read (unsafe or too large)")
+            return body
+    raise LookupError(f"no member {member}")
+
+
+def _main_of(data: bytes, main: str, name: str) -> bytes:
+    """The main file of a submission: a member of the (compressed) tar, or the (compressed) file itself."""
+    from pajama.archives import sniff_archive
+
+    plain = _open_bytes(data, name).read(MAX_RAW_BYTES + 1)
+    if sniff_archive(plain[:512], name) not in ("tar", "zip"):
+        return plain
+    wanted = [main, main.rsplit("/", 1)[-1]]
+    for path, body in _members(plain, name):
+        if body is not None and (path in wanted or path.endswith("/" + main)):
+            return body
+    raise LookupError(f"no main file {main} in the submission")
