@@ -16,6 +16,7 @@ from typing import Any
 from pajama.dedup.config import DedupConfig, ExactConfig, MinhashConfig
 from pajama.dedup.features import file_parameters
 from pajama.dedup.stage import DedupResult, resolve
+
 from pajama.errors import ConfigError
 
 
@@ -43,8 +44,9 @@ def release_config(release: str) -> dict[str, Any]:
     return dict((manifest.get("config") or {}).get("dedup") or {})
 
 
-def recluster_config(release: str, threshold: float, *, scope: str | None = None, bands: int | None = None,
-                     rows: int | None = None) -> DedupConfig:
+def recluster_config(
+    release: str, threshold: float, *, scope: str | None = None, bands: int | None = None, rows: int | None = None
+) -> DedupConfig:
     """The release's dedup config at `threshold`, with the stored files' MinHash parameters."""
     stored = file_parameters(signature_files(release)[0])
     raw = release_config(release)
@@ -65,7 +67,15 @@ def recluster_config(release: str, threshold: float, *, scope: str | None = None
         raise ConfigError("dedup", str(e)) from None
 
 
-def recluster(release: str, threshold: float, *, work_dir: str, workers: int = 1, scope: str | None = None,
-              bands: int | None = None, rows: int | None = None) -> DedupResult:
+def recluster(
+    release: str,
+    threshold: float,
+    *,
+    work_dir: str,
+    workers: int = 1,
+    scope: str | None = None,
+    bands: int | None = None,
+    rows: int | None = None,
+) -> DedupResult:
     cfg = recluster_config(release, threshold, scope=scope, bands=bands, rows=rows)
     return resolve(signature_files(release), cfg, work_dir=work_dir, workers=workers)

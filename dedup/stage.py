@@ -7,6 +7,13 @@ removed by a later stage: follow the chain) and its cluster, "<stage>:<kept id>"
 
 Determinism: documents are indexed by id, never by arrival; the keep rule (keep.KEEP_RULE) decides
 every cluster; the result does not depend on the order of the feature files or on `workers`.
+
+Memory: resolve() keeps about 120 bytes per document in RAM plus its id and url (ids, ranks,
+lengths, exact hashes, keep order). Signatures (4 x num_perm bytes per document) live in a
+memory-mapped file in `work_dir`; band keys (14 bytes x bands per document) are written to
+hash-partitioned files there, and each worker holds one partition (at most ~128 MB of records, sorted)
+at a time. Verification reads signatures of candidate pairs in chunks. So RAM grows linearly with
+documents at ~0.2 KB each, disk at ~(4 x num_perm + 14 x bands) bytes each.
 """
 
 from __future__ import annotations

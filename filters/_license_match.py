@@ -8,8 +8,8 @@ required word is there and nothing material was added: differences may only be t
 of "the copyright holders", and at most a few stray words, none a negation and no run of
 `MAX_EDIT_RUN` or more words. Anything else that still covers at least half of a reference is reported
 as `LicenseRef-modified-<id>`, never as the base license. Text around a matched license is matched
-again (a file may hold several licenses); unexplained text with restrictive wording around it also
-makes the result modified.
+again (a file may hold several licenses); unexplained text around it (titles, notes, third-party
+lists) is allowed unless it has restrictive wording (RESTRICTIVE), which makes the result modified.
 """
 
 from __future__ import annotations
@@ -27,17 +27,57 @@ MAX_CANDIDATES = 4
 MAX_EDIT_RUN = 6  # an added or removed run of this many words is a material change
 VAR_SLACK = 40  # words a template variable may stand for
 MIN_ANCHOR = 4  # equal runs shorter than this do not extend the matched span
-UNEXPLAINED_MAX = 30  # words around a matched license that no reference explains
 
 NEGATIONS = frozenset({"not", "no", "never", "nor", "except", "only", "without", "prohibited", "non", "neither"})
 #: how a GPL-family notice tells the reader where to get the license: postal addresses changed over the years
 CONTACT_WORDS = frozenset(
-    "write to the free software foundation inc 51 franklin street fifth floor boston ma 02110 1301 usa 59 temple"
-    " place suite 330 02111 1307 675 mass ave cambridge 02139 see http www gnu org licenses".split()
+    {
+        "write",
+        "to",
+        "the",
+        "free",
+        "software",
+        "foundation",
+        "inc",
+        "51",
+        "franklin",
+        "street",
+        "fifth",
+        "floor",
+        "boston",
+        "ma",
+        "02110",
+        "1301",
+        "usa",
+        "59",
+        "temple",
+        "place",
+        "suite",
+        "330",
+        "02111",
+        "1307",
+        "675",
+        "mass",
+        "ave",
+        "cambridge",
+        "02139",
+        "see",
+        "http",
+        "www",
+        "gnu",
+        "org",
+        "licenses",
+    }
 )
-PARTY_WORDS = frozenset({"the", "authors", "author", "copyright", "holders", "holder", "contributors", "or", "and"})
+#: words a copy may replace by the licensor's name ("ISC" is the licensor named in the ISC template)
+PARTY_WORDS = frozenset(
+    {"the", "authors", "author", "copyright", "holders", "holder", "contributors", "or", "and", "isc"}
+)
+#: words that make unexplained text around a license a condition, not a title or a note
+STRONG = re.compile(r"\b(?:non\s?commercial|commercial|sell|prohibit\w*|restrict\w*|military|ethical|forbid\w*|harm)\b")
 RESTRICTIVE = re.compile(
-    r"\b(?:non\s?commercial|commercial|prohibit\w*|restrict\w*|military|ethical|forbid\w*|may not|must not|shall not)\b"
+    r"\b(?:non\s?commercial|commercial|prohibit\w*|restrict\w*|military|ethical|forbid\w*"
+    r"|not|no|never|nor|cannot|shall|must)\b"
 )
 
 
@@ -106,6 +146,12 @@ def align(ref: Reference, tokens: list[str]) -> _Alignment:
     if not anchors:
         return al
     al.start, al.end = anchors[0][0], anchors[-1][1]
+    for tag, i1, i2, j1, j2 in ops:  # a template variable at either end of the reference takes its words
+        if tag != "equal" and VAR in ref.tokens[max(0, i1 - 1) : i2 + 1]:
+            if j2 <= al.start and al.start - j1 <= VAR_SLACK:
+                al.start = j1
+            elif j1 >= al.end and j2 - al.end <= VAR_SLACK:
+                al.end = j2
     for tag, i1, i2, j1, j2 in ops:
         if tag == "equal":
             al.matched += sum(ref.required[i1:i2])
@@ -122,9 +168,13 @@ def _score_edit(al: _Alignment, ref: Reference, tokens: list[str], span: tuple[i
     near_var = VAR in ref.tokens[max(0, i1 - 1) : i2 + 1]
     if near_var:
         added = added[VAR_SLACK:]
+    if not missing and not any(ref.required[max(0, i1 - 1) : i2 + 1]):
+        added = []  # words inside an optional part (the program name in a "how to apply" appendix)
     if missing and set(missing) <= PARTY_WORDS and len(added) <= 8:
+        al.matched += len(missing)
         return  # "the copyright holders" replaced by the licensor's name
     if set(missing) | set(added) <= CONTACT_WORDS:
+        al.matched += len(missing)
         return  # another FSF address, or a URL instead of the address
     if not missing and len(added) <= 14 and "at your option any later" in " ".join(added):
         al.or_later = True
@@ -154,14 +204,18 @@ def match_tokens(tokens: list[str], kinds: tuple[str, ...] = ("license", "header
         return [TextMatch(f"LicenseRef-modified-{best.ref.id}", best.ref.id, False, best.coverage, best.ref.kind)]
     best = max(exact, key=lambda a: (a.matched, a.coverage))
     found = [TextMatch(best.license_id, best.ref.id, True, best.coverage, best.ref.kind)]
-    unexplained: list[str] = []
-    for part in (tokens[: best.start], tokens[best.end :]):
+    changed = False
+    # after a reference that ends with an optional appendix, only strongly restrictive words count:
+    # the appendix of a copy may run on (GPL-2.0's last paragraph is missing from some references)
+    after_appendix = not best.ref.required[-1]
+    for part, pattern in (
+        (tokens[: best.start], RESTRICTIVE),
+        (tokens[best.end :], STRONG if after_appendix else RESTRICTIVE),
+    ):
         inner = match_tokens(part, kinds, depth + 1) if depth < 3 and len(part) >= 8 else []
         found.extend(inner)
-        if not inner:
-            unexplained.extend(part)
-    text = " ".join(unexplained)
-    if len(unexplained) > UNEXPLAINED_MAX or RESTRICTIVE.search(text):
+        changed = changed or (not inner and bool(pattern.search(" ".join(part))))
+    if changed:
         found[0] = TextMatch(f"LicenseRef-modified-{best.ref.id}", best.ref.id, False, best.coverage, best.ref.kind)
     return found
 

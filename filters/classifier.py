@@ -14,8 +14,10 @@ import hashlib
 import heapq
 import importlib.util
 import logging
+import multiprocessing
 import os
 import random
+import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -169,15 +171,17 @@ def train_classifier(positives: Iterable[str], negatives: Iterable[str], output:
         raise ConfigError("classifier", f"need at least 2 documents of each class, got {len(pos)} and {len(neg)}")
     train, test = split({s.positive_label: pos[:n], s.negative_label: neg[:n]}, s.holdout)
     random.Random(s.seed).shuffle(train)
+    params = {"epoch": s.epoch, "lr": s.lr, "wordNgrams": s.word_ngrams, "dim": s.dim, "thread": s.threads}
     with tempfile.TemporaryDirectory(prefix="pajama-classifier-") as tmp:
-        data = os.path.join(tmp, "train.txt")
+        data, staged = os.path.join(tmp, "train.txt"), os.path.join(tmp, "model.bin")
         with open(data, "w", encoding="utf-8") as f:
             f.writelines(f"__label__{label} {text}\n" for label, text in train)
-        model = fasttext.train_supervised(
-            input=data, epoch=s.epoch, lr=s.lr, wordNgrams=s.word_ngrams, dim=s.dim,
-            thread=s.threads, seed=s.seed, verbose=0, **s.extra,
-        )  # fmt: skip
-        _save(model, output, tmp)
+        # A fresh process per training: retraining inside one process was seen to give different models
+        # for the same seed, and "Encountered NaN" errors, with this fastText build.
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            pool.apply(_train_and_save, (data, staged, {**params, "seed": s.seed, **s.extra}))
+        model = fasttext.load_model(staged)
+        _publish(staged, output)
     correct = sum(1 for label, text in test if model.predict(text)[0][0] == f"__label__{label}")
     count = {s.positive_label: 0, s.negative_label: 0}
     test_count = dict(count)
@@ -189,20 +193,15 @@ def train_classifier(positives: Iterable[str], negatives: Iterable[str], output:
     return TrainReport(train=count, test=test_count, accuracy=accuracy, model=output)
 
 
-def _save(model: Any, output: str, tmp: str) -> None:
-    """Save atomically: a reader never sees half a model under the final name."""
-    from pajama.storage import atomic_write, local_path
+def _train_and_save(data: str, out: str, params: dict[str, Any]) -> None:
+    import fasttext
 
-    path = local_path(output)
-    if path is not None:
-        directory = os.path.dirname(os.path.abspath(path))
-        os.makedirs(directory, exist_ok=True)
-        fd, partial = tempfile.mkstemp(dir=directory, prefix=".model-", suffix=".tmp")
-        os.close(fd)
-        model.save_model(partial)
-        os.replace(partial, path)
-        return
-    staged = os.path.join(tmp, "model.bin")
-    model.save_model(staged)
+    fasttext.train_supervised(input=data, verbose=0, **params).save_model(out)
+
+
+def _publish(staged: str, output: str) -> None:
+    """Copy the model to `output` atomically: a reader never sees half a model under the final name."""
+    from pajama.storage import atomic_write
+
     with open(staged, "rb") as src, atomic_write(output) as dst:
-        dst.write(src.read())
+        shutil.copyfileobj(src, dst)

@@ -8,6 +8,7 @@ lazily, on first use: importing this module costs nothing.
 
 Normalization (shared by references and the texts compared with them, after SPDX's matching
 guidelines): lower case; `licence` -> `license`, `https` -> `http`; copyright statement lines dropped;
+words hyphenated across a line break joined;
 words are runs of letters and digits, single characters dropped (list markers, "(c)").
 """
 
@@ -32,8 +33,8 @@ _COPYRIGHT_LINE = re.compile(
     r"^[\W_]*(?:copyright\b[\s:]*(?:\(c\)|©|\d{4}|<|\[|<<var)|\(c\)\s*\d{4}|©\s*\d{4}|all rights reserved\.?\s*$).*$",
     re.I | re.M,
 )
-_WORD = re.compile(r"[a-z0-9]+")
-_SPELLING = {"licence": "license", "licences": "licenses", "licenced": "licensed", "https": "http"}
+_HYPHENATED = re.compile(r"([a-z])-\n[ \t]*([a-z])")  # "fur-\nnished" is "furnished"
+_WORD = re.compile(r"[a-z0-9]{2,}")
 _TITLE_MAX_WORDS = 12
 _END_OF_TERMS = ("end", "of", "terms", "and", "conditions")
 
@@ -57,8 +58,9 @@ class Reference:
 
 def words(text: str) -> list[str]:
     """Normalized words of a text, copyright statement lines removed."""
-    text = _COPYRIGHT_LINE.sub(" ", text.lower())
-    return [_SPELLING.get(w, w) for w in _WORD.findall(text) if len(w) > 1]
+    text = _HYPHENATED.sub(r"\1\2", _COPYRIGHT_LINE.sub(" ", text.lower()))
+    text = text.replace("licenc", "licens").replace("https", "http")
+    return _WORD.findall(text)
 
 
 def bigrams(tokens: list[str] | tuple[str, ...]) -> set[str]:
@@ -108,8 +110,8 @@ def _mark_title_optional(template: str, tokens: list[str], required: list[bool])
 def _mark_tail_optional(tokens: list[str], required: list[bool]) -> None:
     """What follows "END OF TERMS AND CONDITIONS" (how to apply the license) is optional."""
     k = len(_END_OF_TERMS)
-    for i in range(len(tokens) - k + 1):
-        if tuple(tokens[i : i + k]) == _END_OF_TERMS:
+    for i, token in enumerate(tokens):
+        if token == "end" and tuple(tokens[i : i + k]) == _END_OF_TERMS:
             for j in range(i, len(tokens)):
                 required[j] = False
             return

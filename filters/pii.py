@@ -19,8 +19,10 @@ from pajama.registry import register_filter
 
 Kind = Literal["email", "ip", "phone"]
 
+# Local part: RFC 5322 "atext" and dots; domain: dot-separated labels and a TLD (letters, or xn-- IDN).
 EMAIL = re.compile(
-    r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])"
+    r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w!#$%&'*+/=?^`{|}~-][\w.!#$%&'*+/=?^`{|}~-]*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,24}|[Xx][Nn]--[A-Za-z0-9-]{1,59})(?![\w-])"
 )
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 IPV4 = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?!\.?\d)(?![\w])")
@@ -32,9 +34,7 @@ IPV6_CANDIDATE = re.compile(
 # and a 4 digit group, separated by a space, dot or hyphen. Precise rather than exhaustive: dates
 # (12.05.2021), ranges (1999-2000), scores (300-250-100) and bare digit strings do not match, and
 # neither do numbers written in pairs (01 23 45 67 89).
-PHONE = re.compile(
-    r"(?<![\w+.])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]\d{4}(?![\w-]|\.\d)"
-)
+PHONE = re.compile(r"(?<![\w+.])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]\d{4}(?![\w-]|\.\d)")
 
 
 def _valid_ipv6(candidate: str) -> bool:

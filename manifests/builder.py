@@ -230,19 +230,18 @@ def build_manifest(
 
 def finalize_release(
     plan: Plan,
-    engine: str,
+    engine: dict[str, Any],
     inputs: list[InputResult],
     shards: list[ShardResult],
     dedup: dict[str, Any] | None,
     *,
     started: float,
-    workers: int | None = None,
     extra_files: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Card and report, then manifest.json, then SHA256SUMS (which seals the release)."""
     manifest = build_manifest(
         plan,
-        {"name": engine, "workers": workers},
+        engine,
         inputs,
         shards,
         dedup,

@@ -65,7 +65,7 @@ def map_one(plan: Plan, task: MapTask) -> InputResult:
     inp = src.inputs[task.input_index]
     fresh = InputFile(uri=inp.uri, name=inp.name, source=inp.source, is_dir=inp.is_dir)
     result = process_input(plan, src, fresh, task.out_dir)
-    with atomic_write(os.path.join(task.out_dir, "result.json"), "w") as f:
+    with atomic_write(map_result_path(task), "w") as f:
         json.dump(result.to_json(), f)
     return result
 
@@ -84,11 +84,15 @@ def shard_tokens(plan: Plan, source: str, shard: int) -> Any:
     return ShardTokens(tok, plan.config.tokens, prefix)
 
 
+def map_result_path(task: MapTask) -> str:
+    return os.path.join(task.out_dir, "result.json")
+
+
 def write_one(plan: Plan, task: WriteTask, removed: dict[str, Any]) -> ShardResult:
     tokens = shard_tokens(plan, task.source, task.shard)
     result = write_shard(plan, task.source, task.shard, task.runs, removed, tokens)
     relative_token_paths(plan, result)
-    with atomic_write(_shard_done_path(plan, task.source, task.shard), "w") as f:
+    with atomic_write(shard_done_path(plan, task.source, task.shard), "w") as f:
         json.dump(result.to_json(), f)
     return result
 
@@ -104,7 +108,7 @@ def relative_token_paths(plan: Plan, result: ShardResult) -> None:
         entry["path"] = entry["path"].removeprefix(base)
 
 
-def _shard_done_path(plan: Plan, source: str, shard: int) -> str:
+def shard_done_path(plan: Plan, source: str, shard: int) -> str:
     return os.path.join(plan.work_dir, "write", source, f"{shard:05d}.json")
 
 
@@ -151,16 +155,10 @@ def run(
     inputs = _map_phase(plan, executor, progress)
     removed, dedup_stats, signature_files = _dedup_phase(plan, inputs)
     shards = _write_phase(plan, executor, inputs, removed, progress)
-    return finalize_release(
-        plan,
-        executor.name,
-        inputs,
-        shards,
-        dedup_stats,
-        started=started,
-        workers=executor.workers,
-        extra_files=signature_files,
-    )
+    engine: dict[str, Any] = {"name": executor.name, "workers": executor.workers}
+    if getattr(executor, "counters", None):
+        engine["counters"] = dict(sorted(executor.counters.items()))
+    return finalize_release(plan, engine, inputs, shards, dedup_stats, started=started, extra_files=signature_files)
 
 
 def _map_phase(plan: Plan, executor: Executor, progress: Any) -> list[InputResult]:
@@ -252,7 +250,7 @@ def _write_phase(
     todo: list[WriteTask] = []
     for src in plan.sources:
         for shard in range(plan.config.shards):
-            done = _shard_done_path(plan, src.name, shard)
+            done = shard_done_path(plan, src.name, shard)
             if os.path.exists(done) and _shard_files_intact(plan, done):
                 with open(done) as f:
                     results[(src.name, shard)] = ShardResult.from_json(json.load(f))

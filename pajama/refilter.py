@@ -60,7 +60,7 @@ def refilter(release: str, overrides: list[str], *, version: str, output: str | 
     dedup = old.get("dedup")
     if dedup is not None:
         dedup = dict(dedup, carried_over_from=old["version"])
-    return finalize_release(plan, "refilter", inputs, shards, dedup, started=started, workers=1)
+    return finalize_release(plan, {"name": "refilter", "workers": 1}, inputs, shards, dedup, started=started)
 
 
 def _check_same_chain(plan: Plan, old: dict[str, Any]) -> None:

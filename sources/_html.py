@@ -69,7 +69,7 @@ def resolve_charset(body: bytes, header_charset: str | None) -> tuple[str, str]:
         return mapped, "meta"
     from resiliparse.parse.encoding import detect_encoding
 
-    return detect_encoding(body, from_html_meta=False), "detected"
+    return detect_encoding(body, from_html_meta=False) or "utf-8", "detected"
 
 
 def decode_html(body: bytes, header_charset: str | None) -> tuple[str, str, str]:

@@ -139,7 +139,7 @@ def open_archive(stream: BinaryIO, name: str) -> OpenedArchive:
 
     Raises InputError("warc.not_an_archive") when the (decompressed) bytes start like neither WARC nor ARC.
     """
-    buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream, SNIFF_BYTES)  # type: ignore[arg-type]
+    buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream, SNIFF_BYTES)  # type: ignore[arg-type,type-var]
     layout, head = sniff_layout(buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES], name)
     opened = OpenedArchive(buffered, layout)
     if layout == "gzip-file":

@@ -58,7 +58,8 @@ class LenientEntry:
 
 def _split(stream: BinaryIO, name: str) -> Iterator[tuple[int, list[bytes]]]:
     """(offset, lines) for each record, where lines start with the version line."""
-    offset, position, lines = 0, 0, []
+    offset, position = 0, 0
+    lines: list[bytes] = []
     for line in stream:
         if _VERSION_LINE.match(line):
             if lines:

@@ -1,15 +1,10 @@
 """Reading WARC and ARC archives record by record, with byte offsets, verified digests and named failures.
 
-warcio does the parsing (WARC 0.17-1.1 and ARC v1; per-record gzip or plain). This module adds what a
-dataset pipeline needs around it:
-
-* the file layout is sniffed first: per-record gzip (the standard, seekable layout) and plain files go to
-  warcio as they are; a whole-file gzip (one gzip member for many records, which warcio refuses) and whole-file
-  zstd/bz2/xz are decompressed here, and offsets are then positions in the decompressed stream;
-* each record's byte offset (of its gzip member, or of its first header line) is kept, so `read_record_at`
-  can re-read exactly that record later;
-* a record cut short by the end of the file, a header that cannot be parsed, a missing Content-Length and
-  broken gzip raise InputError with a stable reason *after* every earlier record was yielded.
+warcio does the parsing (WARC 0.17-1.1 and ARC v1); `_warc_layout` decides what stream it parses. Around
+it: each record's byte offset (of its gzip member, or of its first header line) is kept so that
+`read_record_at` can re-read exactly that record later; a record cut short by the end of the file, a
+header that cannot be parsed, a record without Content-Length and broken gzip raise InputError with a
+stable reason *after* every earlier record was yielded.
 """
 
 from __future__ import annotations
@@ -33,18 +28,21 @@ class Payload:
     passed_through: bool = False  # ... because the body was not compressed at all (the raw bytes are kept)
 
 
-def _encoding_problem(stream: Any) -> str | None:
-    """warcio passes a body through raw when its declared compression fails on the first block, and drops
-    the rest silently when it fails later; both leave traces on its reader object."""
+def _encoding_problem(stream: Any) -> tuple[str | None, bool]:
+    """(problem, passed through) for a body with a declared Content-Encoding.
+
+    warcio passes a body through raw when its declared compression fails on the first block, and drops
+    the rest silently when it fails later; both leave traces on its reader object.
+    """
     declared = getattr(stream, "decomp_type", None)
     if not declared:
-        return None
+        return None, False
     decompressor = getattr(stream, "decompressor", None)
     if decompressor is None:
-        return f"Content-Encoding {declared}: body is not {declared}-compressed"
+        return f"Content-Encoding {declared}: body is not {declared}-compressed", True
     if not getattr(decompressor, "eof", True):
-        return f"Content-Encoding {declared}: compressed body is incomplete or corrupt"
-    return None
+        return f"Content-Encoding {declared}: compressed body is incomplete or corrupt", False
+    return None, False
 
 
 @dataclass
@@ -68,8 +66,8 @@ class Entry:
         stream = self.record.content_stream()
         data = stream.read(cap + 1)
         overflow = len(data) > cap
-        problem = None if overflow else _encoding_problem(stream)
-        return Payload(data[:cap], overflow, problem, getattr(stream, "decompressor", True) is None)
+        problem, passed_through = (None, False) if overflow else _encoding_problem(stream)
+        return Payload(data[:cap], overflow, problem, passed_through)
 
     def finish(self) -> list[str]:
         """Consume the rest of the record; digest problems (empty when verified or not checked).
@@ -96,6 +94,9 @@ def _record_loader() -> Any:
     must not reach warcio's `uri.startswith` either.
     """
     from warcio.recordloader import ArcWarcRecordLoader
+
+    if not hasattr(ArcWarcRecordLoader, "_ensure_target_uri_format"):  # older warcio: keep its own rule
+        return ArcWarcRecordLoader(verify_http=False, arc2warc=False)
 
     class Loader(ArcWarcRecordLoader):  # type: ignore[misc]
         def _ensure_target_uri_format(self, rec_headers: Any) -> str:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, BinaryIO, ClassVar
+from typing import Any, BinaryIO, ClassVar, cast
 
 from pajama.archives import TAR_BLOCK, ArchiveLimits, Member, iter_members, sniff_archive
 from pajama.errors import InputError
@@ -183,8 +183,9 @@ class ArxivReader:
     max_input_bytes: int = 256 << 30
 
     def read(self, inp: InputFile) -> Iterator[ReadItem]:
-        data = decompressed(inp.open(), inp.name, max_bytes=self.max_input_bytes)
-        if sniff_archive(data.peek(TAR_BLOCK)[:TAR_BLOCK], inp.name) in ("tar", "zip"):
+        data = cast(io.BufferedReader, decompressed(inp.open(), inp.name, max_bytes=self.max_input_bytes))
+        kind = sniff_archive(data.peek(TAR_BLOCK)[:TAR_BLOCK], inp.name)
+        if kind == "tar" or kind == "zip":
             yield from self._read_archive(data, inp)
             return
         single = _COMPRESSED_SUFFIX.sub("", inp.name.rsplit("/", 1)[-1])
@@ -220,7 +221,7 @@ class ArxivReader:
         try:
             # a generous cap: only a peek and at most max_member_bytes + 1 bytes are read through it
             cap = max(self.max_submission_bytes, self.max_member_bytes) + 2 * CHUNK
-            stream = decompressed(io.BytesIO(m.data), m.path, max_bytes=cap)
+            stream = cast(io.BufferedReader, decompressed(io.BytesIO(m.data), m.path, max_bytes=cap))
             if sniff_archive(stream.peek(TAR_BLOCK)[:TAR_BLOCK], name) != "tar":
                 return self._single(stream, name.rsplit("/", 1)[-1], inp, locator, member=m.path)
             limits = ArchiveLimits(

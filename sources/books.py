@@ -105,6 +105,9 @@ class BooksReader:
             locator = {"path": rel_posix}
             if posixpath.basename(rel_posix) in FOLDER_CATALOGS:
                 continue
+            if os.path.islink(os.path.join(root, rel)):  # never follow a link out of the input
+                yield Skip("books.symlink", locator)
+                continue
             if not rel_posix.lower().endswith(BOOK_SUFFIXES):
                 yield Skip("books.not_text", locator)
                 continue

@@ -95,7 +95,9 @@ class GitHubReader(FileRules):
                 raise InputError("input.unreadable", f"{inp.uri}: only local folders can be read")
             return BareRepo(root, self.ref) if is_bare_repo(root) else FolderRepo(root)
         limits = ArchiveLimits(
-            max_members=self.max_files, max_member_bytes=self.max_file_bytes, max_total_bytes=self.max_repo_bytes
+            max_members=self.max_files,
+            max_member_bytes=max(self.max_file_bytes, MAX_EVIDENCE_BYTES),  # license files may exceed max_file_bytes
+            max_total_bytes=self.max_repo_bytes,
         )
         return ArchiveRepo(inp.open(), inp.name, limits, self._worth_holding)
 

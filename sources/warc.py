@@ -54,6 +54,7 @@ class _FileState:
     """What earlier records of the same file told us (the warcinfo record's fields)."""
 
     warcinfo: dict[str, str] = field(default_factory=dict)
+    keys: set[str] = field(default_factory=set)
 
     @property
     def crawl(self) -> str | None:
@@ -81,7 +82,13 @@ class _ArchiveReader:
     def read(self, inp: InputFile) -> Iterator[ReadItem]:
         state = _FileState()
         for entry in self._entries(inp):
-            yield self._process(entry, state)
+            item = self._process(entry, state)
+            if isinstance(item, Doc) and item.key is not None:
+                if item.key in state.keys:  # a repeated WARC-Record-ID (a broken file) is no identity:
+                    item.key = None  # the id then comes from the input name and offset
+                else:
+                    state.keys.add(item.key)
+            yield item
 
     def _entries(self, inp: InputFile) -> Iterator[Entry]:
         return iter_entries(inp.open(), inp.name, verify_digests=self.verify_digests)

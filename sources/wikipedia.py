@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, ClassVar, Literal
+from typing import Any, BinaryIO, ClassVar, Literal, cast
 from urllib.parse import quote
 from xml.etree.ElementTree import Element, ParseError
 
@@ -60,7 +60,7 @@ _NOT_LANGUAGES = {"commons", "meta", "species", "wikidata", "mediawiki", "incuba
 
 def text_stream(raw: BinaryIO) -> io.TextIOWrapper:
     """The dump as text: the encoding from a BOM, else from the XML declaration, else UTF-8."""
-    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
+    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(cast(io.RawIOBase, raw))
     head = buffered.peek(256)[:256]
     encoding = "utf-8"
     for bom, name in _BOMS:
@@ -76,7 +76,7 @@ def text_stream(raw: BinaryIO) -> io.TextIOWrapper:
     except LookupError as e:
         raise InputError("wiki.unknown_encoding", f"XML declares encoding {encoding!r}") from e
     # bad bytes become U+FFFD rather than losing the rest of the dump
-    return io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="")  # type: ignore[arg-type]
+    return io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="")
 
 
 @dataclass

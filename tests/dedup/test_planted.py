@@ -17,7 +17,6 @@ import itertools
 import random
 
 import pytest
-
 from pajama.dedup.config import DedupConfig, MinhashConfig
 from pajama.dedup.shingle import shingles
 

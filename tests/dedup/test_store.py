@@ -6,10 +6,10 @@ import json
 
 import pyarrow.parquet as pq
 import pytest
-
-from pajama.cli import main as cli
 from pajama.dedup.config import DedupConfig, ExactConfig, MinhashConfig
 from pajama.dedup.stage import DedupResult, resolve, write_signatures
+
+from pajama.cli import main as cli
 from pajama.sharding import shard_of
 
 CFG = DedupConfig(exact=ExactConfig(), minhash=MinhashConfig(threshold=0.8), scope="global")
@@ -35,7 +35,7 @@ def release(sentences, rec, features, tmp_path):
 
 
 def test_signature_files_are_sharded_like_data_and_sorted(release):
-    folder, records, result, written = release
+    _folder, records, result, written = release
     assert len(result.removed) == 4  # the J ~ 0.7 wiki documents stay at 0.8
     rows = []
     for path in written:
@@ -72,7 +72,7 @@ def test_new_release_drops_documents_of_the_previous_one(release, sentences, rec
 
 
 def test_recluster_cli_at_other_thresholds(release, tmp_path, capsys):
-    folder, records, result, _ = release
+    folder, _records, result, _ = release
     counts = {}
     for threshold in (0.5, 0.8, 0.99):
         out = tmp_path / f"t{threshold}"

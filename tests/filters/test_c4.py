@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pajama.filters.c4 import C4, C4BadWords, C4Paragraph
 
 from pajama import options
 from pajama.errors import ConfigError
 from pajama.filter import apply_verdict
-from pajama.filters.c4 import C4, C4BadWords, C4Paragraph
 from pajama.record import Record
 
 GOOD = [
@@ -76,7 +76,7 @@ def test_page_rules_drop(reason: str, extra: str) -> None:
 
 
 def test_too_few_sentences() -> None:
-    v = C4()(rec("\n".join(GOOD[:2] + ["menu", "login"])))
+    v = C4()(rec("\n".join([*GOOD[:2], "menu", "login"])))
     assert not v.kept and v.reason == "c4.too_few_sentences"
     assert v.signals["sentences"] == 2
 

@@ -7,13 +7,11 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from pajama.filters.fineweb import FineWeb
+
 from pajama.record import Record
 
-SENTENCES = [
-    f"Sentence number {i} talks about the weather in a rather long and winding way." for i in range(12)
-]
+SENTENCES = [f"Sentence number {i} talks about the weather in a rather long and winding way." for i in range(12)]
 
 
 def rec(text: str) -> Record:

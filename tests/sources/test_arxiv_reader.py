@@ -13,6 +13,7 @@ from pajama.sources.arxiv import ArxivReader, arxiv_id, spdx_license
 
 from pajama.errors import InputError
 from pajama.record import Doc, Failure, ReadItem, Skip
+from pajama.samples import arxiv as arxiv_sample
 from pajama.storage import InputFile
 
 MAIN = (
@@ -199,3 +200,17 @@ def test_license_urls_map_to_spdx(url: str | None, spdx: str) -> None:
 )
 def test_arxiv_ids_from_names(name: str, expected: tuple[str | None, str | None]) -> None:
     assert arxiv_id(name) == expected
+
+
+def test_quickstart_sample(tmp_path: Path) -> None:
+    arxiv_sample.build(tmp_path)
+    paths = sorted((tmp_path / "arxiv").glob("*.tar.gz"))
+    items = [i for p in paths for i in ArxivReader().read(InputFile(uri=str(p), name=p.name, source="arxiv"))]
+    assert len(items) == len(paths)
+    assert [getattr(i, "reason", None) for i in items if not isinstance(i, Doc)] == ["arxiv.no_tex"]
+    docs = [i for i in items if isinstance(i, Doc)]
+    assert len(docs) == 2
+    for doc in docs:
+        assert doc.text.startswith("\\section{") and "Python" in doc.text
+        assert "\\py" not in doc.text and "TODO" not in doc.text and "is dropped with the front matter" not in doc.text
+        assert "\\bibliography" not in doc.text and "\\frac{a}{b}" in doc.text

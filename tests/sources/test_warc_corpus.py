@@ -160,6 +160,8 @@ def test_lenient_wet_reads_every_record_the_strict_reader_refuses(corpus: Path) 
     docs = [i for i in lenient if isinstance(i, Doc)]
     assert len(docs) == conversions and len(lenient) == len(re.findall(rb"(?m)^WARC/1\.0\r?$", text))
     assert {d.meta["language"] for d in docs} >= {"en", "ru"}
+    keys = [d.key for d in docs if d.key]  # the sample repeats a WARC-Record-ID: a repeat is no identity
+    assert len(keys) == len(set(keys)) < len(docs)
 
 
 def test_arc_with_bad_lengths_counts_each_as_a_failure(corpus: Path) -> None:

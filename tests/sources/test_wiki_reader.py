@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bz2
+import itertools
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,11 @@ def test_quickstart_sample(tmp_path: Path) -> None:
     ]  # fmt: skip
     for doc in docs:
         assert not any(bad in doc.text for bad in ("{{", "[[", "<ref", "&#", "Category:")), doc.meta["title"]
+
+
+def test_multistream_bz2(tmp_path: Path) -> None:
+    xml = dump(*PAGES).encode()
+    cuts = [0, xml.index(b"<page>"), xml.index(b"<page><title>Gamma"), len(xml)]
+    multistream = b"".join(bz2.compress(xml[a:b]) for a, b in itertools.pairwise(cuts))
+    items = read(tmp_path, "xxwiki-pages-articles-multistream.xml.bz2", multistream)
+    assert outcome(items) == outcome(read(tmp_path, "plain.xml", xml))

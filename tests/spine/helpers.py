@@ -40,6 +40,8 @@ def write_corpus(folder: Path, files: int = 4, per_file: int = 40) -> list[dict[
 
 
 def write_config(path: Path, inputs: list[str], output: Path, filters: list[Any] | None = None, **extra: Any) -> Path:
+    if filters is None:
+        filters = [{"min_length": {"min_words": 30}}]
     config = {
         "dataset": "t",
         "version": "1.0.0",
