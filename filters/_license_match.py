@@ -239,11 +239,6 @@ def match_text(text: str, kinds: tuple[str, ...] = ("license", "header")) -> lis
     return match_tokens(words(text), kinds)
 
 
-def is_dual_statement(text: str) -> bool:
-    low = text.lower()
-    return "dual licensed" in low or "dual-licensed" in low or "at your option" in low or "dual license" in low
-
-
 def header_matches(tokens: list[str]) -> list[TextMatch]:
     """Licenses whose notice or full text is wholly inside a file header (code around it is ignored)."""
     refs = references()

@@ -14,7 +14,7 @@ import tomllib
 from collections.abc import Iterator
 from typing import Any
 
-from pajama.filters._license_expr import ExpressionError, parse
+from pajama.filters._license_expr import ExpressionError, join, parse
 from pajama.filters.license_refs import known_ids
 
 NONCOMMERCIAL = "LicenseRef-noncommercial"
@@ -59,6 +59,9 @@ _STATEMENT = re.compile(
 )
 _HEADING = re.compile(r"^(?:#{1,6}\s*|=+\s*)?(?:licen[sc]e|licensing|copying)\s*:?\s*#*\s*$", re.I | re.M)
 _BADGE = re.compile(r"(?:shields\.io/badge/licen[sc]e-|licen[sc]e:\s*)([A-Za-z0-9.+\-]+)", re.I)
+_NEXT_HEADING = re.compile(r"\n(?=#|\S[^\n]*\n[=\-~^]{3,}\n)")
+_DUAL = re.compile(r"at your option|dual[ -]licen[sc]ed|dual licen[sc]e|\beither\b[^.]{0,40}\blicen", re.I)
+SECTION_CHARS = 600
 _CLASSIFIER = re.compile(r"License\s*::\s*(?:OSI Approved\s*::\s*)?([^\"'\n]+)")
 
 
@@ -201,6 +204,11 @@ def _literal_licenses(text: str) -> Iterator[tuple[str, str]]:
 # ----------------------------------------------------------------------------------- README statements
 
 
+def is_dual_statement(text: str) -> bool:
+    """The text offers a choice between licenses ("at your option", "either of", "dual licensed")."""
+    return bool(_DUAL.search(text))
+
+
 def is_readme(path: str) -> bool:
     return path.rsplit("/", 1)[-1].lower().startswith("readme")
 
@@ -208,9 +216,9 @@ def is_readme(path: str) -> bool:
 def readme_licenses(text: str) -> Iterator[tuple[str, str]]:
     """(expression, detail) for license statements in a README: a License section, a badge, a sentence."""
     for m in _HEADING.finditer(text):
-        section = text[m.end() : m.end() + 600].strip().split("\n\n", 1)[0]
+        section = _NEXT_HEADING.split(text[m.end() : m.end() + SECTION_CHARS].strip(), 1)[0]
         if names := names_in(section):
-            yield " AND ".join(names), "license section"
+            yield join("OR" if is_dual_statement(section) else "AND", names), "license section"
     for m in _BADGE.finditer(text):
         if (expr := to_expression(m.group(1))) not in (None, UNKNOWN):
             yield expr, "license badge"  # type: ignore[misc]

@@ -28,10 +28,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from pajama.filters._license_expr import ExpressionError, join, parse
-from pajama.filters._license_match import header_matches, is_dual_statement, match_text
+from pajama.filters._license_match import header_matches, match_text
 from pajama.filters._license_meta import (
     UNKNOWN,
     canonical_id,
+    is_dual_statement,
     is_metadata_file,
     is_readme,
     metadata_licenses,
