@@ -21,6 +21,8 @@ from pajama.registry import register_filter
 
 CITATION = re.compile(r"\[\d*\]|\[edit\]|\[citation needed\]", re.IGNORECASE)
 POLICY_PHRASES = ("terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies")
+POLICY = re.compile("|".join(map(re.escape, POLICY_PHRASES)))
+LOREM = re.compile("lorem ipsum", re.IGNORECASE)
 LINE_RULES = ("too_long_word", "no_end_mark", "too_few_words", "javascript", "policy")
 
 
@@ -83,44 +85,42 @@ class C4:
             return Verdict.drop("c4.too_few_sentences", s)
         return Verdict.keep(s)
 
-    def _line_rule(self, line: str) -> str | None:
-        """The end-mark or length rule that removes this line, or None."""
+    def _judge(self, line: str) -> tuple[str | None, str, int]:
+        """(the rule that removes this line or None, the line without citation markers, markers deleted)."""
+        if len(line) > self.max_word_length > 0 and max(map(len, line.split())) > self.max_word_length:
+            return "too_long_word", line, 0
+        n = 0
+        if self.remove_citations and "[" in line:
+            line, n = CITATION.subn("", line)
         if self.filter_no_end_mark and (not line.endswith(self.end_marks) or line.endswith("...")):
-            return "no_end_mark"
+            return "no_end_mark", line, n
         if len(line.split()) < self.min_words_per_line:
-            return "too_few_words"
-        return None
+            return "too_few_words", line, n
+        lower = line.lower()
+        if self.filter_javascript and "javascript" in lower:
+            return "javascript", line, n
+        if self.filter_policy and POLICY.search(lower):
+            return "policy", line, n
+        return None, line, n
 
     def _clean(self, text: str) -> tuple[list[str], dict[str, Any]]:
         removed = dict.fromkeys(LINE_RULES, 0)
         kept: list[str] = []
         citations = sentences = total = 0
         lorem = curly = False
+        everywhere = self.page_rules_on_all_lines
         for raw in text.splitlines():
             line = raw.strip()
             if not line:
                 continue
             total += 1
-            lower = line.lower()
-            if self.page_rules_on_all_lines:
-                lorem = lorem or "lorem ipsum" in lower
-                curly = curly or "{" in line
-            if len(line) > self.max_word_length > 0 and any(len(w) > self.max_word_length for w in line.split()):
-                removed["too_long_word"] += 1
-                continue
-            if self.remove_citations and "[" in line:
-                line, n = CITATION.subn("", line)
-                citations += n
-                lower = line.lower()
-            rule = self._line_rule(line)
-            if rule is None:
-                lorem = lorem or "lorem ipsum" in lower
-                if self.filter_javascript and "javascript" in lower:
-                    rule = "javascript"
-                else:
-                    curly = curly or "{" in line
-                    if self.filter_policy and any(p in lower for p in POLICY_PHRASES):
-                        rule = "policy"
+            rule, line, n = self._judge(line)
+            citations += n
+            # TFDS checks "lorem ipsum" after the end-mark and length rules, and "{" after the javascript rule
+            if not lorem and (everywhere or rule in (None, "javascript", "policy")):
+                lorem = LOREM.search(line) is not None
+            if not curly and (everywhere or rule in (None, "policy")):
+                curly = "{" in line
             if rule is not None:
                 removed[rule] += 1
                 continue

@@ -51,7 +51,7 @@ class FineWeb:
             "end_punct_lines_frac": ratio(st.lines_ending_with(self.end_marks), n_lines),
             "short_lines_frac": ratio(st.short_lines(self.short_line_chars), n_lines),
             "dup_line_chars_frac": ratio(dup_chars, len(st.text) - st.text.count("\n")),
-            "newlines_per_word": ratio(st.text.count("\n"), len(st.words)),
+            "newlines_per_word": ratio(st.text.count("\n"), st.word_count),
         }
         return self.decide(s)
 

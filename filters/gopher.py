@@ -74,7 +74,7 @@ class GopherQuality:
 
 def gopher_quality_signals(record: Record | str) -> dict[str, Any]:
     st = stats_for(record)
-    n_words = len(st.words)
+    n_words = st.word_count
     n_lines = len(st.lines)
     text = st.text
     return {

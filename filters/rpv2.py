@@ -43,7 +43,7 @@ def rpv2_signals(record: Record | str) -> dict[str, Any]:
     """
     st = stats_for(record)
     text = st.text
-    n_words, n_lines, n_chars = len(st.words), len(st.lines), len(text)
+    n_words, n_lines, n_chars = st.word_count, len(st.lines), len(text)
     lower = text.lower()
     s: dict[str, Any] = {
         "word_count": n_words,

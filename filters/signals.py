@@ -30,7 +30,7 @@ import math
 import operator
 import re
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from functools import cached_property
 
@@ -53,7 +53,8 @@ _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 def count_sentences(text: str) -> int:
     """Sentences in `text` (see the module docstring for what a sentence is)."""
-    return sum(1 for piece in _SENTENCE_SPLIT.split(text) if _ALNUM.search(piece))
+    pieces = _SENTENCE_SPLIT.split(text)
+    return len(pieces) - list(map(_ALNUM.search, pieces)).count(None)
 
 
 def ratio(part: float, whole: float) -> float:
@@ -102,23 +103,31 @@ class TextStats:
 
     @cached_property
     def words(self) -> list[str]:
-        return [w for t in self.text.split() if (w := t.strip(PUNCTUATION))]
+        """Words in their original case (see the module docstring)."""
+        return [w for t in self.text.split() if (w := t if t.isalnum() else t.strip(PUNCTUATION))]
 
     @cached_property
     def norm_words(self) -> list[str]:
-        # One lower() over the joined words is much cheaper than one per word; NUL (which record
-        # normalization removes, and lowercasing never produces) is the joiner.
-        if "\x00" in self.text:
+        """Lowercased words. Lowercasing adds no whitespace and no punctuation, so splitting the lowercased
+        text gives the same words; only "İ" lowercases to two characters, and then words are lowercased
+        one by one so that lengths stay those of the original words."""
+        if "\u0130" in self.text:
             return [w.lower() for w in self.words]
-        return "\x00".join(self.words).lower().split("\x00") if self.words else []
+        # most tokens are letters and digits only: skip the strip for them
+        return [w for t in self.text.lower().split() if (w := t if t.isalnum() else t.strip(PUNCTUATION))]
 
     @cached_property
     def word_counts(self) -> Counter[str]:
         return Counter(self.norm_words)
 
-    @cached_property
+    @property
+    def word_count(self) -> int:
+        return len(self.norm_words)
+
+    @property
     def word_chars(self) -> int:
-        return sum(map(len, self.words))
+        """Characters in all words (lowercasing keeps lengths, see norm_words)."""
+        return self._norm_prefix[-1]
 
     @cached_property
     def _norm_prefix(self) -> list[int]:
@@ -129,8 +138,8 @@ class TextStats:
     @cached_property
     def alpha_words(self) -> int:
         """Words with at least one letter (Unicode letters, not digits or underscore)."""
-        mixed = itertools.filterfalse(str.isalpha, self.words)
-        return sum(map(str.isalpha, self.words)) + sum(1 for w in mixed if _HAS_LETTER.search(w))
+        mixed = list(itertools.filterfalse(str.isalpha, self.norm_words))
+        return len(self.norm_words) - len(mixed) + sum(1 for w in mixed if _HAS_LETTER.search(w))
 
     @cached_property
     def all_caps_words(self) -> int:
@@ -260,7 +269,7 @@ class _NGramLevel:
 
 
 _CACHE_SIZE = 8
-_cache: dict[str, TextStats] = {}
+_cache: OrderedDict[str, TextStats] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -274,7 +283,7 @@ def stats_for(record: Record | str) -> TextStats:
         return stats
     stats = TextStats(text)
     with _lock:
-        if len(_cache) >= _CACHE_SIZE:
-            _cache.pop(next(iter(_cache)), None)
         _cache[key] = stats
+        if len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
     return stats

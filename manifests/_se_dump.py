@@ -10,12 +10,24 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from pajama.storage import decompressed
 
 SEVEN_ZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
 COMPRESSED = ("", ".gz", ".bz2", ".xz", ".zst")
+
+
+def post_rows(path: str, post_id: str) -> tuple[str, dict[str, Any]]:
+    """The question's <row> and its answers' rows as XML text, and identifying fields."""
+    from xml.sax.saxutils import quoteattr
+
+    question, answers = question_rows(path, post_id)
+    if question is None:
+        raise LookupError(f"no row with Id {post_id} in Posts.xml")
+    rows = [" ".join(f"{k}={quoteattr(v)}" for k, v in row.items()) for row in (question, *answers)]
+    text = "\n".join(f"<row {attrs} />" for attrs in rows)
+    return text, {"post_id": post_id, "title": question.get("Title"), "answers": [a.get("Id") for a in answers]}
 
 
 def question_rows(path: str, post_id: str) -> tuple[dict[str, str] | None, list[dict[str, str]]]:
@@ -73,9 +85,7 @@ def _from_7z(path: str) -> Iterator[BinaryIO]:
     import py7zr
 
     with tempfile.TemporaryDirectory(prefix="pajama-trace-") as scratch, py7zr.SevenZipFile(path, "r") as archive:
-        member = next(
-            (i.filename for i in archive.list() if os.path.basename(i.filename).lower() == "posts.xml"), None
-        )
+        member = next((i.filename for i in archive.list() if os.path.basename(i.filename).lower() == "posts.xml"), None)
         if member is None or ".." in member.replace("\\", "/").split("/") or os.path.isabs(member):
             raise LookupError(f"no safe Posts.xml in {path}")
         archive.extract(path=scratch, targets=[member])

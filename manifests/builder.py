@@ -16,7 +16,7 @@ from typing import Any
 
 import fsspec
 
-from pajama import __version__
+from pajama import __version__, faults
 from pajama.pipeline import InputResult
 from pajama.plan import Plan
 from pajama.storage import atomic_write, join
@@ -249,11 +249,14 @@ def finalize_release(
         extra_files=extra_files or [],
     )
     _remove_strays(plan.release_uri, {f["path"] for f in manifest["shards"]})
+    faults.checkpoint("manifest.card")
     if plan.config.report:
         write_card_and_report(plan.release_uri, manifest)
+    faults.checkpoint("manifest.write")
     with atomic_write(join(plan.release_uri, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2, sort_keys=False)
         f.write("\n")
+    faults.checkpoint("manifest.sums")
     write_sha256sums(plan.release_uri)
     return manifest
 

@@ -19,14 +19,15 @@ __all__ = ["render_card", "render_report"]
 
 #: License ids the Hugging Face Hub knows (https://huggingface.co/docs/hub/repositories-licenses); other
 #: SPDX ids are listed as `other` in the header and named in `license_details` and the body.
-HF_LICENSES = frozenset(
-    "apache-2.0 mit afl-3.0 artistic-2.0 bsl-1.0 bsd bsd-2-clause bsd-3-clause bsd-3-clause-clear cc cc0-1.0 "
-    "cc-by-2.0 cc-by-2.5 cc-by-3.0 cc-by-4.0 cc-by-sa-3.0 cc-by-sa-4.0 cc-by-nc-2.0 cc-by-nc-3.0 cc-by-nc-4.0 "
-    "cc-by-nd-4.0 cc-by-nc-nd-3.0 cc-by-nc-nd-4.0 cc-by-nc-sa-2.0 cc-by-nc-sa-3.0 cc-by-nc-sa-4.0 "
-    "cdla-sharing-1.0 cdla-permissive-1.0 cdla-permissive-2.0 wtfpl ecl-2.0 epl-1.0 epl-2.0 etalab-2.0 eupl-1.1 "
-    "eupl-1.2 agpl-3.0 gfdl gpl gpl-2.0 gpl-3.0 lgpl lgpl-2.1 lgpl-3.0 isc lppl-1.3c ms-pl mpl-2.0 odc-by odbl "
-    "osl-3.0 postgresql ofl-1.1 ncsa unlicense zlib pddl".split()
-)
+_HF_IDS = """
+    apache-2.0 mit afl-3.0 artistic-2.0 bsl-1.0 bsd bsd-2-clause bsd-3-clause bsd-3-clause-clear cc cc0-1.0
+    cc-by-2.0 cc-by-2.5 cc-by-3.0 cc-by-4.0 cc-by-sa-3.0 cc-by-sa-4.0 cc-by-nc-2.0 cc-by-nc-3.0 cc-by-nc-4.0
+    cc-by-nd-4.0 cc-by-nc-nd-3.0 cc-by-nc-nd-4.0 cc-by-nc-sa-2.0 cc-by-nc-sa-3.0 cc-by-nc-sa-4.0
+    cdla-sharing-1.0 cdla-permissive-1.0 cdla-permissive-2.0 wtfpl ecl-2.0 epl-1.0 epl-2.0 etalab-2.0 eupl-1.1
+    eupl-1.2 agpl-3.0 gfdl gpl gpl-2.0 gpl-3.0 lgpl lgpl-2.1 lgpl-3.0 isc lppl-1.3c ms-pl mpl-2.0 odc-by odbl
+    osl-3.0 postgresql ofl-1.1 ncsa unlicense zlib pddl
+"""
+HF_LICENSES = frozenset(_HF_IDS.split())
 SIZES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
          (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B"),
          (10_000_000_000, "1B<n<10B"))  # fmt: skip
@@ -63,7 +64,7 @@ def _cell(value: Any) -> str:
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
-    return out + [""]
+    return [*out, ""]
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -76,7 +77,9 @@ def _header(m: dict[str, Any]) -> list[str]:
     ids = sorted({i for lic in kept_licenses for i in license_ids(lic)})
     hf = sorted({hf_license(i) for i in ids}) or ["unknown"]
     others = [i for i in ids if hf_license(i) == "other"]
-    languages = sorted({lang for s in sources.values() for lang, n in s["languages"].items() if n and lang != "unknown"})
+    languages = sorted(
+        {lang for s in sources.values() for lang, n in s["languages"].items() if n and lang != "unknown"}
+    )
     kept = sum(s["kept"] for s in sources.values())
     lines = ["---", f"pretty_name: {json.dumps(m['dataset'] + ' ' + m['version'])}", "license:"]
     lines += [f"- {lic}" for lic in hf]
@@ -133,9 +136,9 @@ def write_release_file(release: str, name: str, render: Any, output: str | None 
     import os
 
     import fsspec
-
     from pajama.manifests.builder import write_sha256sums
     from pajama.manifests.verify import load_manifest
+
     from pajama.storage import atomic_write, join, local_path
 
     target = output or join(release, name)

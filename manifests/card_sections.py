@@ -121,7 +121,7 @@ def dedup(m: dict[str, Any]) -> list[str]:
     if not stats:
         return [*lines, "Not deduplicated (no `dedup` in the config).", ""]
     config = flatten(m["config"].get("dedup") or {})
-    lines += ["Configuration:", ""] + _table(["parameter", "value"], [[f"`{k}`", v] for k, v in config.items()])
+    lines += ["Configuration:", "", *_table(["parameter", "value"], [[f"`{k}`", v] for k, v in config.items()])]
     lines += [f"Keep rule: {stats.get('keep')}. Stages in order: {', '.join(stats.get('order') or [])}.", ""]
     if stats.get("exact"):
         e = stats["exact"]
@@ -150,7 +150,9 @@ def licenses(m: dict[str, Any]) -> list[str]:
         "none). Documents per license and source:",
         "",
     ]
-    rows = [[src, lic, c["kept"], c["dropped"], c["duplicates"]] for src, t in m["licenses"].items() for lic, c in t.items()]
+    rows = [
+        [src, lic, c["kept"], c["dropped"], c["duplicates"]] for src, t in m["licenses"].items() for lic, c in t.items()
+    ]
     lines += _table(["source", "license", "kept", "dropped", "duplicates"], rows)
     policies = [st for st in m["stages"] if st.get("filter") == "license"]
     for st in policies:

@@ -137,10 +137,10 @@ def _shards(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     new = {s["path"]: s for s in b["shards"]}
     both = sorted(set(old) & set(new))
     changes = [
-        {"path": p, "documents": [old[p].get("documents"), new[p].get("documents")], "bytes": [old[p]["bytes"], new[p]["bytes"]]}
+        {"path": p, **{k: [old[p].get(k), new[p].get(k)] for k in ("documents", "bytes")}}
         for p in both
         if old[p]["sha256"] != new[p]["sha256"]
-    ]  # fmt: skip
+    ]
     return {
         "added": sorted(set(new) - set(old)),
         "removed": sorted(set(old) - set(new)),
@@ -179,9 +179,7 @@ def _ids(path: str) -> Iterator[str]:
                 yield orjson.loads(line)["id"]
 
 
-def _documents(
-    old: str, a: dict[str, Any], new: str, b: dict[str, Any], source: str, sample: int
-) -> dict[str, Any]:
+def _documents(old: str, a: dict[str, Any], new: str, b: dict[str, Any], source: str, sample: int) -> dict[str, Any]:
     """Added and removed ids of one source; one shard at a time when both releases shard alike."""
     same = a["shard_count"] == b["shard_count"] and source in a["sources"] and source in b["sources"]
     groups: list[int | None] = list(range(int(a["shard_count"]))) if same else [None]

@@ -106,7 +106,12 @@ def _lengths(manifest: dict[str, Any]) -> str:
             bars.append((fmt(edge), counts.get(edge, 0), f"{edge:,} chars {upper}: {counts.get(edge, 0):,} documents"))
         svg = vbars("lengths", bars, color=SOURCES[i % len(SOURCES)])
         parts.append(f"<div><h3>{escape(name)}</h3>{svg}</div>")
-    return '<div class="multi">' + "".join(parts) + "</div>" + "<p class='note'>bars: documents with at least that many characters</p>"
+    return (
+        '<div class="multi">'
+        + "".join(parts)
+        + "</div>"
+        + "<p class='note'>bars: documents with at least that many characters</p>"
+    )
 
 
 def _languages(manifest: dict[str, Any]) -> str:
@@ -139,7 +144,10 @@ def _licenses(manifest: dict[str, Any]) -> str:
                 t[k] += c.get(k, 0)
     ordered = sorted(totals, key=lambda lic: (-totals[lic]["kept"], -sum(totals[lic].values()), lic))
     colors = {"kept": KEPT, "dropped": DROPPED[0], "duplicates": DUPS[0]}
-    rows = [Row(lic, [Segment(totals[lic][k], colors[k], f"{lic} {k}: {totals[lic][k]:,}") for k in colors]) for lic in ordered]
+    rows = [
+        Row(lic, [Segment(totals[lic][k], colors[k], f"{lic} {k}: {totals[lic][k]:,}") for k in colors])
+        for lic in ordered
+    ]
     return hbars("licenses", rows) + legend(list(colors.items()))
 
 
@@ -154,13 +162,16 @@ def _dedup(manifest: dict[str, Any]) -> str:
     parts = ["<h3>near-duplicate cluster sizes (MinHash)</h3>", vbars("dedup", bars, width=480, color=DUPS[0])]
     if mh:
         p = mh.get("params") or {}
+        largest = (mh.get("largest_cluster") or {}).get("size")
         parts.append(
             f"<p class='note'>threshold {p.get('threshold')}, {p.get('num_perm')} permutations, {p.get('bands')} bands "
-            f"x {p.get('rows')} rows; {mh.get('clusters', 0):,} clusters, largest {escape(str((mh.get('largest_cluster') or {}).get('size')))}</p>"
+            f"x {p.get('rows')} rows; {mh.get('clusters', 0):,} clusters, largest {escape(str(largest))}</p>"
         )
     exact = dedup.get("exact")
     if exact:
-        parts.append(f"<p>exact: {exact.get('groups', 0):,} groups of identical text, {exact.get('removed', 0):,} removed</p>")
+        parts.append(
+            f"<p>exact: {exact.get('groups', 0):,} groups of identical text, {exact.get('removed', 0):,} removed</p>"
+        )
     by_source = dedup.get("removed_by_source") or {}
     rows = [Row(src, _reason_segments(reasons, DUPS, "removed")) for src, reasons in by_source.items()]
     parts += ["<h3>removed per source, by reason</h3>", hbars("dedup-removed", rows)]
@@ -177,7 +188,9 @@ def _tokens(manifest: dict[str, Any]) -> str:
         Row(name, [Segment(n or 0, SOURCES[i % len(SOURCES)], f"{name}: {n or 0:,} tokens")])
         for i, (name, n) in enumerate(per.items())
     ]
-    return f"<p>{tokens.get('total', 0):,} tokens in all ({escape(str(tokens.get('tokenizer')))})</p>" + hbars("tokens", rows)
+    return f"<p>{tokens.get('total', 0):,} tokens in all ({escape(str(tokens.get('tokenizer')))})</p>" + hbars(
+        "tokens", rows
+    )
 
 
 def _stage_table(manifest: dict[str, Any]) -> str:
@@ -188,4 +201,8 @@ def _stage_table(manifest: dict[str, Any]) -> str:
     )
     if not rows:
         return "<p class='note'>no filter stages</p>"
-    return "<table><tr><th>stage</th><th>filter</th><th>in</th><th>out</th><th>dropped by reason</th></tr>" + rows + "</table>"
+    return (
+        "<table><tr><th>stage</th><th>filter</th><th>in</th><th>out</th><th>dropped by reason</th></tr>"
+        + rows
+        + "</table>"
+    )

@@ -53,13 +53,15 @@ class Reread:
     raw: RawRecord | None = None
 
 
-def find_input(uri: str, roots: Iterable[str] = ()) -> str | None:
-    """The input as a readable path or URI: as recorded, else a relative path below one of `roots`."""
+def candidates(uri: str, roots: Iterable[str] = ()) -> list[str]:
+    """Where the input may be: its URI as recorded, or a relative path below one of `roots`, then here."""
     if is_remote(uri):
-        return uri
+        return [uri]
     path = local_path(uri) or uri
-    candidates = [path] if os.path.isabs(path) else [os.path.join(root, path) for root in (*roots, os.getcwd())]
-    return next((c for c in candidates if os.path.exists(c)), None)
+    if os.path.isabs(path):
+        return [path] if os.path.exists(path) else []
+    found = (os.path.join(root, path) for root in (*roots, os.getcwd()))
+    return list(dict.fromkeys(os.path.abspath(c) for c in found if os.path.exists(c)))
 
 
 def input_digest(path: str) -> str:
@@ -69,16 +71,22 @@ def input_digest(path: str) -> str:
 
 
 def reread(reader: str, origin: dict[str, Any], *, roots: Iterable[str] = (), check_digest: bool = True) -> Reread:
-    """Find the input, check its digest, and re-read the record at origin["locator"]."""
+    """Find the input (the first candidate with the recorded sha256), re-read the record at its locator."""
     uri, expected, locator = origin.get("uri") or "", origin.get("sha256"), origin.get("locator") or {}
-    path = find_input(uri, roots)
-    if path is None:
+    found = candidates(uri, roots)
+    if not found:
         return Reread("unreachable", f"{uri}: not found (pass --root DIR, the folder the release was built from)")
+    path = found[0]
     try:
         if check_digest and expected:
-            actual = input_digest(path)
-            if actual != expected:
-                return Reread("digest_mismatch", f"{path}: sha256 {actual} != {expected} recorded", path)
+            digests = {}
+            for candidate in found:
+                digests[candidate] = input_digest(candidate)
+                if digests[candidate] == expected:
+                    path = candidate
+                    break
+            else:
+                return Reread("digest_mismatch", f"{path}: sha256 {digests[path]} != {expected} recorded", path)
         raw = _handler(reader, locator)(path, locator)
     except FileNotFoundError as e:
         return Reread("unreachable", f"{path}: {e}", path)
@@ -86,8 +94,8 @@ def reread(reader: str, origin: dict[str, Any], *, roots: Iterable[str] = (), ch
         return Reread("not_found", f"{path}: {e.args[0] if e.args else e}", path)
     except (InputError, OSError, ValueError) as e:
         return Reread("error", f"{path}: {type(e).__name__}: {e}", path)
-    return Reread("ok", f"re-read from {path} (sha256 {'verified' if check_digest and expected else 'not checked'})",
-                  path, raw)  # fmt: skip
+    checked = "verified" if check_digest and expected else "not checked"
+    return Reread("ok", f"re-read from {path} (sha256 {checked})", path, raw)
 
 
 def _handler(reader: str, locator: dict[str, Any]) -> Callable[[str, dict[str, Any]], RawRecord]:
@@ -193,21 +201,10 @@ def _wiki(path: str, locator: dict[str, Any]) -> RawRecord:
 
 
 def _stackexchange(path: str, locator: dict[str, Any]) -> RawRecord:
-    from pajama.manifests import _se_dump
+    from pajama.manifests._se_dump import post_rows
 
-    post_id = str(locator["post_id"])
-    question, answers = _se_dump.question_rows(path, post_id)
-    if question is None:
-        raise LookupError(f"no row with Id {post_id} in Posts.xml")
-    parts = [f"<row {_attrs(question)} />"] + [f"<row {_attrs(a)} />" for a in answers]
-    fields = {"post_id": post_id, "title": question.get("Title"), "answers": [a.get("Id") for a in answers]}
-    return RawRecord("stackexchange post rows", "\n".join(parts), fields)
-
-
-def _attrs(row: dict[str, str]) -> str:
-    from xml.sax.saxutils import quoteattr
-
-    return " ".join(f"{k}={quoteattr(v)}" for k, v in row.items())
+    text, fields = post_rows(path, str(locator["post_id"]))
+    return RawRecord("stackexchange post rows", text, fields)
 
 
 HANDLERS: dict[str, Callable[[str, dict[str, Any]], RawRecord]] = {

@@ -63,7 +63,9 @@ def _read(release: str, name: str) -> bytes:
 
 
 def _sums_without_sig(sums: bytes) -> bytes:
-    lines = [line for line in sums.decode().splitlines(keepends=True) if line.rstrip("\n").split("  ", 1)[-1] != SIG_FILE]
+    lines = [
+        line for line in sums.decode().splitlines(keepends=True) if line.rstrip("\n").split("  ", 1)[-1] != SIG_FILE
+    ]
     return "".join(lines).encode()
 
 

@@ -100,7 +100,7 @@ def legend(items: Sequence[tuple[str, str]]) -> str:
 
 
 def empty(plot: str, message: str) -> str:
-    return f'{_open(plot, 340, 30)}{_text(6, 19, message, cls="axis")}</svg>'
+    return f"{_open(plot, 340, 30)}{_text(6, 19, message, cls='axis')}</svg>"
 
 
 def _open(plot: str, width: int, height: int) -> str:

@@ -84,9 +84,7 @@ def trace(release: str, doc_id: str, *, roots: tuple[str, ...] = (), reread_raw:
     out.edits = list(meta.get("edits") or [])
     out.cluster = _cluster(release, manifest, doc_id, rejected)
     origin = record.get("origin") or {}
-    out.input = next(
-        (i for i in manifest["inputs"] if i["source"] == source and i["uri"] == origin.get("uri")), None
-    )
+    out.input = next((i for i in manifest["inputs"] if i["source"] == source and i["uri"] == origin.get("uri")), None)
     if reread_raw and out.reader:
         out.reread = reread(out.reader, origin, roots=(*roots, *_release_ancestors(release)))
     return out

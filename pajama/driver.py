@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import fsspec
 
+from pajama import faults
 from pajama.errors import ConfigError
 from pajama.pipeline import InputResult, process_input
 from pajama.plan import Plan, SourcePlan, input_key
@@ -65,6 +66,7 @@ def map_one(plan: Plan, task: MapTask) -> InputResult:
     inp = src.inputs[task.input_index]
     fresh = InputFile(uri=inp.uri, name=inp.name, source=inp.source, is_dir=inp.is_dir)
     result = process_input(plan, src, fresh, task.out_dir)
+    faults.checkpoint("map.result")
     with atomic_write(map_result_path(task), "w") as f:
         json.dump(result.to_json(), f)
     return result
@@ -92,6 +94,7 @@ def write_one(plan: Plan, task: WriteTask, removed: dict[str, Any]) -> ShardResu
     tokens = shard_tokens(plan, task.source, task.shard)
     result = write_shard(plan, task.source, task.shard, task.runs, removed, tokens)
     relative_token_paths(plan, result)
+    faults.checkpoint("write.done")
     with atomic_write(shard_done_path(plan, task.source, task.shard), "w") as f:
         json.dump(result.to_json(), f)
     return result
@@ -118,12 +121,24 @@ def _map_dir(plan: Plan, src: SourcePlan, inp: InputFile) -> str:
 
 def check_release_slot(plan: Plan, *, overwrite: bool) -> None:
     fs, path = fsspec.core.url_to_fs(plan.release_uri)
-    if fs.exists(f"{path}/manifest.json"):
+    if fs.exists(f"{path}/manifest.json") and not _unsealed_by_same_config(fs, path, plan):
         if not overwrite:
             raise ConfigError(
                 "version", f"release {plan.release_uri} already exists; bump `version` or pass --overwrite"
             )
         fs.rm(path, recursive=True)
+
+
+def _unsealed_by_same_config(fs: Any, path: str, plan: Plan) -> bool:
+    """A crash between manifest.json and SHA256SUMS (which seals a release) leaves it unfinished: the
+    same config may resume it; a sealed release, or one another config began, is never touched."""
+    if fs.exists(f"{path}/SHA256SUMS"):
+        return False
+    try:
+        with fs.open(f"{path}/manifest.json", "rb") as f:
+            return bool(json.load(f).get("config_sha256") == plan.config_sha256)
+    except (OSError, ValueError):
+        return False
 
 
 def preflight(plan: Plan) -> None:
@@ -207,10 +222,14 @@ def _dedup_phase(
     if os.path.exists(saved):
         result = DedupResult.load(saved)
     else:
+        faults.checkpoint("dedup.resolve")
         result = resolve(
             feature_files, dedup, work_dir=os.path.join(plan.work_dir, "dedup"), workers=1, previous=list(dedup.against)
         )
-        result.save(saved)
+        faults.checkpoint("dedup.save")
+        result.save(saved + ".tmp")  # then renamed: a crash inside save must not leave a partial result to load
+        faults.checkpoint("dedup.saved")
+        os.replace(saved + ".tmp", saved)
     signature_files: list[dict[str, Any]] = []
     if dedup.minhash is not None and dedup.minhash.store_signatures:
         from pajama.storage import sha256_file

@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from pajama import faults
 from pajama.errors import InputError, RecordError
 from pajama.filter import apply_verdict
 from pajama.plan import Plan, SourcePlan
@@ -96,6 +97,7 @@ def _read_items(src: SourcePlan, inp: InputFile, result: InputResult) -> Iterato
     """Reader items, with skips and failures counted; input-level failures become one counted error."""
     try:
         for item in src.reader.read(inp):
+            faults.checkpoint("read.item")
             result.records += 1
             if isinstance(item, Doc):
                 yield item
@@ -131,6 +133,7 @@ def run_stages(record: Record, src: SourcePlan, result: InputResult) -> str | No
     for stage in src.stages:
         count = result.stages.setdefault(stage.label, StageCount())
         count.inp += 1
+        faults.checkpoint("filter.stage")
         try:
             verdict = stage.filter(record)
         except RecordError as e:
@@ -187,6 +190,7 @@ def process_input(plan: Plan, src: SourcePlan, inp: InputFile, out_dir: str) -> 
     runs.flush()
     result.runs = runs.files
     if featurizer is not None:
+        faults.checkpoint("dedup.features")
         result.features = "features.parquet"
         featurizer.write(os.path.join(out_dir, result.features))
     return result

@@ -19,21 +19,17 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
-import shutil
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import fsspec
 import yaml
 
-from pajama._transfer import HUB_PREFIX, FsspecRemote, HubRemote, Remote, hub_endpoint, parse_hub_uri, version_key
+from pajama._transfer import HUB_PREFIX, FsspecRemote, Remote, version_key
 from pajama.errors import CheckFailed, ConfigError
 from pajama.manifests.verify import _parse_sums, load_manifest, verify
-from pajama.storage import CHUNK, atomic_write, join, local_path, sha256_file
+from pajama.storage import CHUNK, atomic_write, join, local_path
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +59,9 @@ def publish(release: str, to: str, *, private: bool = False, workers: int = 4) -
     with fsspec.open(join(release, "SHA256SUMS"), "r") as f:
         sums = dict(_parse_sums(f.read()))
     if to.startswith(HUB_PREFIX):
-        return _publish_hub(release, to, manifest, sums, private=private)
+        from pajama._hub_publish import publish_hub
+
+        return publish_hub(release, to, manifest, sums, private=private)
     return _publish_fsspec(release, to.rstrip("/"), manifest, sums, workers=workers)
 
 
@@ -107,25 +105,42 @@ def index_bytes(index: dict[str, Any]) -> bytes:
     return (json.dumps(index, indent=2) + "\n").encode()
 
 
-def root_card(card: str, version: str, index: dict[str, Any]) -> str:
-    """The version's card for the dataset's root: data_files paths prefixed with `<version>/`, versions listed."""
+def root_card(card: str, manifest: dict[str, Any], index: dict[str, Any]) -> str:
+    """The version's card for the dataset's root: its data_files point into `<version>/`, the versions are listed.
+
+    JSON shards get one config per source: `datasets` infers one schema per config, and the meta and locator
+    keys differ between sources (mixing them fails to cast). Parquet shards store those as JSON strings, so a
+    single config with one split per source works.
+    """
+    version = manifest["version"]
     front, body = _split_front_matter(card)
-    for config in front.get("configs") or []:
-        for entry in config.get("data_files") or []:
-            paths = entry.get("path")
-            entry["path"] = [f"{version}/{p}" for p in paths] if isinstance(paths, list) else f"{version}/{paths}"
-    lines = [
-        f"- `{v}` in `{e['path']}` (release_digest `{e['release_digest'][:16]}…`)" for v, e in index["versions"].items()
-    ]
-    versions = "\n".join(reversed(lines))
+    splits = [(e["split"], e["path"]) for c in front.get("configs") or [] for e in c.get("data_files") or []]
+    if splits and manifest.get("format") == "parquet":
+        front["configs"] = [
+            {"config_name": "default", "data_files": [{"split": n, "path": _under(version, p)} for n, p in splits]}
+        ]
+    elif splits:
+        front["configs"] = [
+            {
+                "config_name": n,
+                "data_files": [{"split": "train", "path": _under(version, p)}],
+                **({"default": True} if i == 0 else {}),
+            }
+            for i, (n, p) in enumerate(splits)
+        ]
+    lines = [f"- `{v}` in `{e['path']}`, release_digest `{e['release_digest']}`" for v, e in index["versions"].items()]
     note = (
-        f"\n> Published with pajama. This card describes version **{version}** (latest). Each version lives in its "
-        "own folder with its manifest.json and SHA256SUMS, tagged `v<version>` on the Hub; fetch and verify one with "
-        f"`pajama download <this repo> --to DIR --version V`.\n>\n> Versions:\n>\n"
-        + "\n".join(f"> {line}" for line in versions.splitlines())
+        f"\n> Published with pajama. This card describes version **{version}** (the latest). Each version lives in "
+        "its own folder with its manifest.json and SHA256SUMS, tagged `v<version>` on the Hub; fetch and verify one "
+        "with `pajama download <this repo> --to DIR --version V`. Versions:\n>\n"
+        + "\n".join(f"> {line}" for line in reversed(lines))
         + "\n"
     )
     return f"---\n{yaml.safe_dump(front, sort_keys=False)}---\n{note}{body}"
+
+
+def _under(version: str, paths: str | list[str]) -> str | list[str]:
+    return [f"{version}/{p}" for p in paths] if isinstance(paths, list) else f"{version}/{paths}"
 
 
 def _split_front_matter(card: str) -> tuple[dict[str, Any], str]:
@@ -169,7 +184,7 @@ def _publish_fsspec(
     index = updated_index(target.read(INDEX), manifest, len(files), sum(sizes))
     if index["latest"] == version:
         with fsspec.open(join(release, "README.md"), "r") as f:
-            card = root_card(f.read(), version, index)
+            card = root_card(f.read(), manifest, index)
         with atomic_write(join(to, "README.md"), "w") as f:
             f.write(card)
     with atomic_write(join(to, INDEX), "wb") as f:
@@ -210,103 +225,3 @@ def _check_copy(release: str, dest: str, files: list[str]) -> None:
         ]
     if problems:
         raise CheckFailed(f"{dest}: the published copy does not check out:\n  " + "\n  ".join(problems))
-
-
-# ----------------------------------------------------------------------------------------------- the Hub
-
-
-def _publish_hub(
-    release: str, to: str, manifest: dict[str, Any], sums: dict[str, str], *, private: bool
-) -> PublishResult:
-    from huggingface_hub import CommitOperationAdd, HfApi
-
-    repo_id, revision = parse_hub_uri(to)
-    if revision is not None or local_path(release) is None:
-        raise ConfigError("--to", "publish a local release folder to hf://datasets/ORG/NAME (no @revision)")
-    version, dataset, digest = manifest["version"], manifest["dataset"], manifest["release_digest"]
-    tag, files = f"v{version}", release_files(sums)
-    size = sum(Path(release, rel).stat().st_size for rel in files)
-    api = HfApi(endpoint=hub_endpoint())
-    api.create_repo(repo_id, repo_type="dataset", exist_ok=True, private=private or None)
-    main = HubRemote(repo_id, "main")
-    if tag in {t.name for t in api.list_repo_refs(repo_id, repo_type="dataset").tags}:
-        held = json.loads(HubRemote(repo_id, tag).read(f"{version}/manifest.json") or b"{}").get("release_digest")
-        if refuse_other_release(to, manifest, held or "(none: the tag has no manifest)"):
-            return PublishResult(to, version, f"{to}@{tag}/{version}", True, len(files), 0)
-    refuse_other_release(to, manifest, published_digest(main, version))  # on main without its tag: resume
-    _upload_version(api, repo_id, release, version, files)
-    index = updated_index(main.read(INDEX), manifest, len(files), size)
-    ops = [CommitOperationAdd(path_in_repo=INDEX, path_or_fileobj=index_bytes(index))]
-    if index["latest"] == version:
-        card = root_card(Path(release, "README.md").read_text(), version, index)
-        ops.append(CommitOperationAdd(path_in_repo="README.md", path_or_fileobj=card.encode()))
-    info = api.create_commit(
-        repo_id, ops, commit_message=f"{dataset} {version}: versions.json and card", repo_type="dataset"
-    )
-    api.create_tag(
-        repo_id, tag=tag, revision=info.oid, repo_type="dataset", tag_message=f"{dataset} {version} {digest}"
-    )
-    problems = _check_hub_tree(api, repo_id, tag, version, release, sums)
-    if problems:
-        raise CheckFailed(f"{to}@{tag}: the published files do not check out:\n  " + "\n  ".join(problems))
-    return PublishResult(to, version, f"{to}@{tag}/{version}", False, len(files), size)
-
-
-def _upload_version(api: Any, repo_id: str, release: str, version: str, files: list[str]) -> None:
-    """upload_folder into <version>/: with huggingface_hub >= 2 and hf_xet it is the resumable multi-commit
-    large-folder pipeline. Older releases of huggingface_hub have upload_large_folder (no path_in_repo), fed a
-    staged folder of hard links."""
-    import huggingface_hub
-
-    if int(huggingface_hub.__version__.split(".")[0]) < 2 and hasattr(api, "upload_large_folder"):
-        stage = (
-            Path(tempfile.gettempdir())
-            / f"pajama-publish-{hashlib.sha1(f'{repo_id}@{version}'.encode()).hexdigest()[:12]}"
-        )
-        for rel in files:
-            _link(Path(release, rel), stage / version / rel)
-        api.upload_large_folder(repo_id=repo_id, folder_path=stage, repo_type="dataset")
-        shutil.rmtree(stage, ignore_errors=True)
-        return
-    api.upload_folder(
-        repo_id=repo_id,
-        folder_path=release,
-        path_in_repo=version,
-        repo_type="dataset",
-        commit_message=f"{Path(release).parent.name} {version}: release files",
-        ignore_patterns=[".*", "*/.*"],
-    )
-
-
-def _link(src: Path, dst: Path) -> None:
-    if dst.exists():
-        return
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-
-
-def _check_hub_tree(api: Any, repo_id: str, tag: str, version: str, release: str, sums: dict[str, str]) -> list[str]:
-    """Every file listed at the tag with its size and content id (LFS sha256, or git blob sha1 for small files)."""
-    tree = api.list_repo_tree(repo_id, path_in_repo=version, recursive=True, revision=tag, repo_type="dataset")
-    listed = {entry.path: entry for entry in tree if hasattr(entry, "blob_id")}
-    problems = []
-    for rel in release_files(sums):
-        local = Path(release, rel)
-        entry = listed.get(f"{version}/{rel}")
-        if entry is None:
-            problems.append(f"{rel}: missing")
-        elif entry.size != local.stat().st_size:
-            problems.append(f"{rel}: {entry.size} bytes on the Hub, {local.stat().st_size} in the release")
-        elif entry.lfs is not None and entry.lfs.sha256 != (sums.get(rel) or sha256_file(str(local))[0]):
-            problems.append(f"{rel}: LFS sha256 differs from the release")
-        elif entry.lfs is None and entry.blob_id != git_blob_id(local):
-            problems.append(f"{rel}: git blob id differs from the release")
-    return problems
-
-
-def git_blob_id(path: Path) -> str:
-    data = path.read_bytes()
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()

@@ -18,6 +18,7 @@ from typing import IO, Any, BinaryIO
 import fsspec
 import zstandard
 
+from pajama import faults
 from pajama.errors import InputError
 
 CHUNK = 1 << 20
@@ -264,6 +265,7 @@ def atomic_write(uri: str, mode: str = "wb") -> Iterator[IO[Any]]:
                 yield f
                 f.flush()
                 os.fsync(f.fileno())
+            faults.checkpoint("storage.rename")
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):

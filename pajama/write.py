@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from pajama import faults
 from pajama.plan import Plan
 from pajama.runs import RunLine, fill_sha, merge_runs
 from pajama.sharding import shard_name
@@ -150,6 +151,7 @@ def write_rows(
         pending.clear()
 
     for sha, line in rows:
+        faults.checkpoint("write.row")
         body = fill_sha(line.json, sha)
         if line.dropped:
             result.dropped[line.reason] += 1

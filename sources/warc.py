@@ -17,9 +17,10 @@ input (after everything before it was yielded), so `records = documents + skippe
   (see `_warc_stream`).
 
 Documents carry meta.url, domain, date (WARC-Date), crawl (warcinfo isPartOf), content_type, charset,
-language, language_score, language_model, extractor {name, version}; the locator holds the record's byte
-offset and WARC-Record-ID, and `read_record_at(uri, offset)` re-reads the raw record. Doc.key is the
-WARC-Record-ID when the record has one (ARC records do not).
+language, language_score, language_model, extractor {name, version}, and license when the `license`
+option names one; the locator holds the record's byte offset and WARC-Record-ID, and
+`read_record_at(uri, offset)` re-reads the raw record. Doc.key is the WARC-Record-ID when the record has
+one (ARC records do not; a repeated id within a file is dropped from the key).
 
 WET files whose Content-Length values do not match their bodies (hand-made test files such as cc_net's
 sample) are damaged by the WARC standard's rules: by default they end in `warc.malformed_header` after
@@ -72,6 +73,7 @@ class _ArchiveReader:
     lid: bool = True
     lid_model: str | None = None
     lid_max_chars: int = 0  # 0: identify on the whole text (CCNet, FineWeb); N: on its first N characters
+    license: str | None = None  # an SPDX expression recorded as meta.license on every document, when known
     max_record_bytes: int = 8 << 20
     keep_truncated: bool = False
 
@@ -146,6 +148,8 @@ class _ArchiveReader:
             "crawl": state.crawl,
             **extra,
         }
+        if self.license:
+            meta["license"] = self.license
         if self.lid:
             guess = identify_one(text[: self.lid_max_chars] if self.lid_max_chars > 0 else text, self.lid_model)
             meta["language"] = guess.language if guess else None

@@ -14,8 +14,7 @@ def register(verbs: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pajama.manifests.card import render_card
-    from pajama.manifests.card import write_release_file
+    from pajama.manifests.card import render_card, write_release_file
 
     write_release_file(args.release, "README.md", render_card, args.output)
     return 0

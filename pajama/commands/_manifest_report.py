@@ -14,8 +14,7 @@ def register(verbs: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pajama.manifests.card import render_report
-    from pajama.manifests.card import write_release_file
+    from pajama.manifests.card import render_report, write_release_file
 
     write_release_file(args.release, "report.html", render_report, args.output)
     return 0

@@ -88,7 +88,8 @@ def _render_facts(t: Any, say: Any, escape: Any) -> None:
     if t.cluster:
         c = t.cluster
         say(
-            f"[bold]duplicate cluster[/]  {escape(str(c['cluster_id']))}: kept {escape(c['kept'])}, {c['removed']} removed"
+            f"[bold]duplicate cluster[/]  {escape(str(c['cluster_id']))}: "
+            f"kept {escape(c['kept'])}, {c['removed']} removed"
         )
         for m in c["members"]:
             say(f"  {escape(m['id'])}  {escape(str(m['reason']))}")

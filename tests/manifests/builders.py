@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from pajama.jobs.local import LocalExecutor
+
 from pajama import config as config_mod
 from pajama import plan as plan_mod
 from pajama.driver import run
-from pajama.jobs.local import LocalExecutor
 
 #: per-source min_length thresholds that split each quickstart sample into kept and dropped documents
 #: (the samples' word counts: docs 2..8571, web 229..7185, wiki 28..8558, arxiv 1550/7204, books 1988/2139,
@@ -41,7 +42,13 @@ def cwd(path: Path) -> Iterator[None]:
 def source(name: str, min_words: int | None = None, **extra: Any) -> dict[str, Any]:
     reader, inputs, options = READERS[name]
     words = MIN_WORDS[name] if min_words is None else min_words
-    return {"reader": reader, "inputs": inputs, "options": options, "filters": [{"min_length": {"min_words": words}}], **extra}
+    return {
+        "reader": reader,
+        "inputs": inputs,
+        "options": options,
+        "filters": [{"min_length": {"min_words": words}}],
+        **extra,
+    }
 
 
 def build(workdir: Path, raw: dict[str, Any]) -> Path:

@@ -28,13 +28,15 @@ def test_sample_reads_into_pages_and_named_skips(tmp_path: Path) -> None:
     path = tmp_path / "web" / "sample.warc.gz"
     with path.open("rb") as f:
         records = sum(1 for _ in ArchiveIterator(f))
-    items = list(WarcReader(extractor="resiliparse").read(InputFile(uri=str(path), name=path.name, source="web")))
+    reader = WarcReader(extractor="resiliparse", license="PSF-2.0")
+    items = list(reader.read(InputFile(uri=str(path), name=path.name, source="web")))
     docs = [i for i in items if isinstance(i, Doc)]
     assert len(items) == records
     assert len(docs) == len(web.topics()) + 1  # every topic page, plus one on the blocked domain
     skips = Counter(getattr(i, "reason", None) for i in items if not isinstance(i, Doc))
     assert skips == {"warc.warcinfo": 1, "warc.request": 1, "warc.http_client_error": 1, "warc.content_type": 1}
     assert {d.meta["crawl"] for d in docs} == {web.CRAWL} and len({d.key for d in docs}) == len(docs)
+    assert {d.meta["license"] for d in docs} == {"PSF-2.0"}
     url_filter, language = UrlFilter(domains=["blocked.example"]), LanguageFilter(keep=["en"], min_score=0.5)
     verdicts = Counter()
     for d in docs:

@@ -1,0 +1,128 @@
+"""Publishing to a Hugging Face Hub dataset repo (see pajama.publish for the layout every target gets).
+
+Order: the version folder (upload_folder into <version>/), then one commit with versions.json and the root
+card, then the tag v<version> on that commit; a reader that follows tags or versions.json never sees a
+half-uploaded version. Afterwards the tree at the tag is checked file by file: size, and the LFS sha256 (or
+the git blob id of a small file) against the release.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from pajama._transfer import HubRemote, hub_endpoint, parse_hub_uri
+from pajama.errors import CheckFailed, ConfigError
+from pajama.publish import (
+    INDEX,
+    PublishResult,
+    index_bytes,
+    published_digest,
+    refuse_other_release,
+    release_files,
+    root_card,
+    updated_index,
+)
+from pajama.storage import local_path, sha256_file
+
+
+def publish_hub(
+    release: str, to: str, manifest: dict[str, Any], sums: dict[str, str], *, private: bool
+) -> PublishResult:
+    from huggingface_hub import CommitOperationAdd, HfApi
+
+    repo_id, revision = parse_hub_uri(to)
+    if revision is not None or local_path(release) is None:
+        raise ConfigError("--to", "publish a local release folder to hf://datasets/ORG/NAME (no @revision)")
+    version, dataset, digest = manifest["version"], manifest["dataset"], manifest["release_digest"]
+    tag, files = f"v{version}", release_files(sums)
+    size = sum(Path(release, rel).stat().st_size for rel in files)
+    api = HfApi(endpoint=hub_endpoint())
+    api.create_repo(repo_id, repo_type="dataset", exist_ok=True, private=private or None)
+    main = HubRemote(repo_id, "main")
+    if tag in {t.name for t in api.list_repo_refs(repo_id, repo_type="dataset").tags}:
+        held = json.loads(HubRemote(repo_id, tag).read(f"{version}/manifest.json") or b"{}").get("release_digest")
+        if refuse_other_release(to, manifest, held or "(none: the tag has no manifest)"):
+            return PublishResult(to, version, f"{to}@{tag}/{version}", True, len(files), 0)
+    refuse_other_release(to, manifest, published_digest(main, version))  # on main without its tag: resume
+    _upload_version(api, repo_id, release, version, files)
+    index = updated_index(main.read(INDEX), manifest, len(files), size)
+    ops = [CommitOperationAdd(path_in_repo=INDEX, path_or_fileobj=index_bytes(index))]
+    if index["latest"] == version:
+        card = root_card(Path(release, "README.md").read_text(), manifest, index)
+        ops.append(CommitOperationAdd(path_in_repo="README.md", path_or_fileobj=card.encode()))
+    info = api.create_commit(
+        repo_id, ops, commit_message=f"{dataset} {version}: versions.json and card", repo_type="dataset"
+    )
+    api.create_tag(
+        repo_id, tag=tag, revision=info.oid, repo_type="dataset", tag_message=f"{dataset} {version} {digest}"
+    )
+    problems = _check_hub_tree(api, repo_id, tag, version, release, sums)
+    if problems:
+        raise CheckFailed(f"{to}@{tag}: the published files do not check out:\n  " + "\n  ".join(problems))
+    return PublishResult(to, version, f"{to}@{tag}/{version}", False, len(files), size)
+
+
+def _upload_version(api: Any, repo_id: str, release: str, version: str, files: list[str]) -> None:
+    """upload_folder into <version>/: with huggingface_hub >= 2 and hf_xet it is the resumable multi-commit
+    large-folder pipeline. Older releases of huggingface_hub have upload_large_folder (no path_in_repo), fed a
+    staged folder of hard links."""
+    import huggingface_hub
+
+    if int(huggingface_hub.__version__.split(".")[0]) < 2 and hasattr(api, "upload_large_folder"):
+        stage = (
+            Path(tempfile.gettempdir())
+            / f"pajama-publish-{hashlib.sha1(f'{repo_id}@{version}'.encode()).hexdigest()[:12]}"
+        )
+        for rel in files:
+            _link(Path(release, rel), stage / version / rel)
+        api.upload_large_folder(repo_id=repo_id, folder_path=stage, repo_type="dataset")
+        shutil.rmtree(stage, ignore_errors=True)
+        return
+    api.upload_folder(
+        repo_id=repo_id,
+        folder_path=release,
+        path_in_repo=version,
+        repo_type="dataset",
+        commit_message=f"{Path(release).parent.name} {version}: release files",
+        ignore_patterns=[".*", "*/.*"],
+    )
+
+
+def _link(src: Path, dst: Path) -> None:
+    if dst.exists():
+        return
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _check_hub_tree(api: Any, repo_id: str, tag: str, version: str, release: str, sums: dict[str, str]) -> list[str]:
+    """Every file listed at the tag with its size and content id (LFS sha256, or git blob sha1 for small files)."""
+    tree = api.list_repo_tree(repo_id, path_in_repo=version, recursive=True, revision=tag, repo_type="dataset")
+    listed = {entry.path: entry for entry in tree if hasattr(entry, "blob_id")}
+    problems = []
+    for rel in release_files(sums):
+        local = Path(release, rel)
+        entry = listed.get(f"{version}/{rel}")
+        if entry is None:
+            problems.append(f"{rel}: missing")
+        elif entry.size != local.stat().st_size:
+            problems.append(f"{rel}: {entry.size} bytes on the Hub, {local.stat().st_size} in the release")
+        elif entry.lfs is not None and entry.lfs.sha256 != (sums.get(rel) or sha256_file(str(local))[0]):
+            problems.append(f"{rel}: LFS sha256 differs from the release")
+        elif entry.lfs is None and entry.blob_id != git_blob_id(local):
+            problems.append(f"{rel}: git blob id differs from the release")
+    return problems
+
+
+def git_blob_id(path: Path) -> str:
+    data = path.read_bytes()
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
