@@ -36,7 +36,9 @@ class GopherQuality:
     Departures from datatrove's GopherQualityFilter, on purpose: words are whitespace tokens with
     surrounding punctuation stripped, so punctuation marks are not words and cannot fail the
     "80% of words contain a letter" rule (datatrove's spaCy tokens make punctuation-dense prose
-    fail it); line ratios are over non-blank lines (datatrove counts blank lines in the denominator).
+    fail it); stop words are counted case-insensitively (datatrove compares tokens as written, so
+    "The" does not count there); line ratios are over non-blank lines (datatrove counts blank lines in
+    the denominator) and bullets include "-" and "*" besides "•".
     """
 
     min_words: int = 50

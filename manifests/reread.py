@@ -20,7 +20,7 @@ import json
 import logging
 import os
 import subprocess
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -178,26 +178,37 @@ def _warc(path: str, locator: dict[str, Any]) -> RawRecord:
 
 
 def _wiki(path: str, locator: dict[str, Any]) -> RawRecord:
+    """The page with the locator's page id (and revision id, when a dump repeats a page id)."""
+    wanted, revision = str(locator["page_id"]), locator.get("revision_id")
+    first = None
+    for page in _wiki_pages(path):
+        if page.page_id != wanted:
+            continue
+        first = first or page
+        if revision is None or page.revision_id == str(revision):
+            first = page
+            break
+    if first is None:
+        raise LookupError(f"no page with id {wanted}")
+    fields = {"title": first.title, "page_id": first.page_id, "revision_id": first.revision_id,
+              "namespace": first.ns, "timestamp": first.timestamp, "model": first.model}  # fmt: skip
+    if revision is not None and str(revision) != first.revision_id:
+        fields["note"] = f"the dump holds revision {first.revision_id}, the release {revision}"
+    return RawRecord("wiki page (wikitext)", first.text, fields)
+
+
+def _wiki_pages(path: str) -> Iterator[Any]:
     from defusedxml.ElementTree import iterparse
     from pajama.sources.wikipedia import SiteInfo, read_page, text_stream
 
-    wanted = str(locator["page_id"])
     with _open(path) as stream:
         root = None
         for event, elem in iterparse(text_stream(stream), events=("start", "end")):
             if root is None:
                 root = elem
-            if event != "end" or elem.tag.rsplit("}", 1)[-1] != "page":
-                continue
-            page = read_page(elem, SiteInfo())
-            if page.page_id == wanted:
-                fields = {"title": page.title, "page_id": page.page_id, "revision_id": page.revision_id,
-                          "namespace": page.ns, "timestamp": page.timestamp, "model": page.model}  # fmt: skip
-                if locator.get("revision_id") and str(locator["revision_id"]) != page.revision_id:
-                    fields["note"] = f"the dump holds revision {page.revision_id}, the release {locator['revision_id']}"
-                return RawRecord("wiki page (wikitext)", page.text, fields)
-            root.clear()
-    raise LookupError(f"no page with id {wanted}")
+            if event == "end" and elem.tag.rsplit("}", 1)[-1] == "page":
+                yield read_page(elem, SiteInfo())
+                root.clear()
 
 
 def _stackexchange(path: str, locator: dict[str, Any]) -> RawRecord:

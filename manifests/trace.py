@@ -53,6 +53,8 @@ class Trace:
     cluster: dict[str, Any] | None = None
     reread: Reread | None = None
     note: str = ""
+    #: further records with the same id (an input that repeats an identity), with why each was not kept
+    others: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -65,11 +67,15 @@ def trace(release: str, doc_id: str, *, roots: tuple[str, ...] = (), reread_raw:
     if source not in manifest["sources"]:
         raise LookupError(f"{doc_id}: no source {source!r} in this release (sources: {', '.join(manifest['sources'])})")
     out = Trace(id=doc_id, source=source, status="not_found", reader=manifest["sources"][source]["reader"])
-    found = find_record(release, manifest, doc_id)
-    if found is None:
+    found = find_records(release, manifest, doc_id)
+    if not found:
         out.note = _not_found_note(manifest, doc_id)
         return out
-    out.file, record = found
+    out.file, record = found[0]
+    out.others = [
+        {"file": path, "locator": (r.get("origin") or {}).get("locator"), **(r.get("rejected") or {"reason": None})}
+        for path, r in found[1:]
+    ]
     out.record = record
     rejected = record.pop("rejected", None)
     if rejected is None:
@@ -90,23 +96,30 @@ def trace(release: str, doc_id: str, *, roots: tuple[str, ...] = (), reread_raw:
     return out
 
 
-def find_record(release: str, manifest: dict[str, Any], doc_id: str) -> tuple[str, dict[str, Any]] | None:
-    """(release-relative path, record) from the data part, else the rejected part, of the id's shard."""
+def find_records(release: str, manifest: dict[str, Any], doc_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """Every (release-relative path, record) with this id: in the data part, then the rejected part, of its shard.
+
+    One id is one record, except where an input repeats an identity (two pages with one page id): the
+    later ones are then in rejected/ (`dedup.same_id`, or whatever dropped them first).
+    """
     source = doc_id.rsplit("/", 1)[0]
     shard = shard_of(doc_id, int(manifest["shard_count"]))
-    files = [
-        f
-        for kind in ("data", "rejected")
-        for f in manifest["shards"]
-        if f["kind"] == kind and f.get("source") == source and f.get("shard") == shard
-    ]
-    for f in files:
-        for record in read_shard(join(release, f["path"])):
-            if record["id"] == doc_id:
-                return f["path"], record
-            if record["id"] > doc_id:  # parts are sorted by id
-                break
-    return None
+    found = []
+    for kind in ("data", "rejected"):
+        for f in manifest["shards"]:
+            if f["kind"] != kind or f.get("source") != source or f.get("shard") != shard:
+                continue
+            for record in read_shard(join(release, f["path"])):
+                if record["id"] == doc_id:
+                    found.append((f["path"], record))
+                elif record["id"] > doc_id:  # parts are sorted by id
+                    break
+    return found
+
+
+def find_record(release: str, manifest: dict[str, Any], doc_id: str) -> tuple[str, dict[str, Any]] | None:
+    found = find_records(release, manifest, doc_id)
+    return found[0] if found else None
 
 
 def _not_found_note(manifest: dict[str, Any], doc_id: str) -> str:

@@ -56,6 +56,8 @@ def render(t: Any, *, lines: int = 40, console: Any = None) -> None:
         say(escape(t.note))
         return
     say(f"  found in {escape(t.file)}")
+    for other in t.others:
+        say(f"  [yellow]another record with this id[/] in {escape(other['file'])}: {escape(str(other.get('reason')))}")
     origin = (t.record or {}).get("origin") or {}
     say("[bold]origin[/]")
     say(f"  input    {escape(str(origin.get('uri')))}  (source {escape(t.source)}, reader {escape(str(t.reader))})")

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pajama.manifests.verify import verify
 
 from pajama.cli import main as cli
 from pajama.download import download
 from pajama.errors import CheckFailed
-from pajama.manifests.verify import verify
 from pajama.publish import publish
 
 from .conftest import release_files
@@ -34,8 +34,11 @@ def test_folder_round_trip(release: Path, tmp_path: Path) -> None:
     card = (target / "README.md").read_text()
     front = yaml.safe_load(card.split("---\n")[1])
     # JSON shards: one config per source (their meta keys differ), each pointing into the version folder.
+    own = yaml.safe_load((release / "README.md").read_text().split("---\n")[1])
+    splits = {e["split"]: e["path"] for c in own["configs"] for e in c["data_files"]}
+    assert set(splits) == set(manifest["sources"])
     assert {c["config_name"]: [e["path"] for e in c["data_files"]] for c in front["configs"]} == {
-        source: [f"1.0.0/data/{source}/*"] for source in manifest["sources"]
+        source: [f"1.0.0/{path}"] for source, path in splits.items()
     }
 
     got = download(str(target), dest)
@@ -45,7 +48,9 @@ def test_folder_round_trip(release: Path, tmp_path: Path) -> None:
     assert not (dest / ".pajama-download").exists()
 
 
-def test_publish_refuses_a_release_that_fails_verify(release: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_publish_refuses_a_release_that_fails_verify(
+    release: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad"
     shutil.copytree(release, bad)
     shard = next((bad / "data" / "docs").iterdir())
@@ -79,7 +84,7 @@ def test_second_version_becomes_latest(release: Path, next_release: Path, tmp_pa
     latest = download(str(target), tmp_path / "latest")
     assert latest.manifest["version"] == "1.1.0"
     assert release_files(tmp_path / "latest") == release_files(next_release)
-    old = download(str(target), tmp_path / "old", version="1.0.0")
+    download(str(target), tmp_path / "old", version="1.0.0")
     assert release_files(tmp_path / "old") == release_files(release)
     assert cli(["download", str(target), "--to", str(tmp_path / "x"), "--version", "2.0.0"]) == 2
 

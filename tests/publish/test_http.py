@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pajama.manifests.verify import verify
 
 from pajama.cli import main as cli
 from pajama.download import download
-from pajama.manifests.verify import verify
 from pajama.publish import publish
 
 from .conftest import release_files
@@ -39,7 +39,9 @@ def test_full_download_fetches_each_file_once(release: Path, file_server: FileSe
     assert result.fetched_bytes == sum(len(v) for k, v in original.items() if k not in ("manifest.json", "SHA256SUMS"))
 
 
-def test_interrupted_transfer_resumes_with_a_range_request(release: Path, file_server: FileServer, tmp_path: Path) -> None:
+def test_interrupted_transfer_resumes_with_a_range_request(
+    release: Path, file_server: FileServer, tmp_path: Path
+) -> None:
     url = serve(release, file_server)
     shard = biggest_shard(release)
     path = f"tiny/1.0.0/{shard['path']}"
@@ -102,7 +104,9 @@ def test_corrupted_file_is_detected_and_never_kept(
     assert not (dest / "manifest.json").exists()  # an unfinished download has no manifest
 
 
-def test_subset_by_source(release: Path, file_server: FileServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_subset_by_source(
+    release: Path, file_server: FileServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = serve(release, file_server)
     dest = tmp_path / "dl"
     assert cli(["download", url, "--to", str(dest), "--source", "docs", "--kind", "data"]) == 0

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pajama.manifests.verify import verify
 
 from pajama.cli import main as cli
 from pajama.download import download
 from pajama.errors import CheckFailed
-from pajama.manifests.verify import verify
 from pajama.publish import publish
 
 from .conftest import release_files
@@ -50,7 +50,9 @@ def test_publish_then_download(release: Path, hub: FakeHub, tmp_path: Path) -> N
     assert all(f"/resolve/{commit}/" in p for p in resolved if "/1.0.0/data/" in p)  # pinned to the tag's commit
 
 
-def test_versions_on_the_hub(release: Path, next_release: Path, other_release: Path, hub: FakeHub, tmp_path: Path) -> None:
+def test_versions_on_the_hub(
+    release: Path, next_release: Path, other_release: Path, hub: FakeHub, tmp_path: Path
+) -> None:
     publish(str(release), URI)
     publish(str(next_release), URI)
     assert set(hub.repos[REPO].tags) == {"v1.0.0", "v1.1.0"}

@@ -1,0 +1,138 @@
+"""Shared by the reliability tests: sample inputs, configs, child processes, release comparisons."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+#: data folders of a release whose files must be byte-identical between equal runs
+DATA_DIRS = ("data", "rejected", "signals", "minhash", "tokens")
+#: manifest keys that must be equal between an interrupted-and-resumed run and an uninterrupted one
+COMPARED_KEYS = ("release_digest", "inputs", "sources", "stages", "dedup", "licenses", "shards", "accounting")
+
+
+def multi_source_config(path: Path, samples: Path, output: Path, **extra: Any) -> Path:
+    """jsonl + books + stackexchange + arxiv + wikipedia + warc over `pajama samples`, with dedup."""
+    config: dict[str, Any] = {
+        "dataset": "crash",
+        "version": "1.0.0",
+        "output": str(output),
+        "shards": 2,
+        "rejected": True,
+        "sources": {
+            "docs": {
+                "reader": "jsonl",
+                "inputs": [f"{samples}/docs/*.jsonl", f"{samples}/docs/*.jsonl.gz"],
+                "filters": [{"min_length": {"min_words": 20}}],
+            },
+            "books": {"reader": "books", "inputs": [f"{samples}/books/*.txt"]},
+            "stackexchange": {"reader": "stackexchange", "inputs": [f"{samples}/stackexchange/*"]},
+            "arxiv": {"reader": "arxiv", "inputs": [f"{samples}/arxiv/*.tar.gz"]},
+            "wiki": {"reader": "wikipedia", "inputs": [f"{samples}/wiki/*.xml.bz2"]},
+            "web": {"reader": "warc", "inputs": [f"{samples}/web/*.warc.gz"], "options": {"extractor": "resiliparse"}},
+        },
+        "dedup": {"exact": {}, "minhash": {"threshold": 0.8}},
+        **extra,
+    }
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
+
+
+@dataclass
+class Outcome:
+    code: int  # exit status, or -signal number when a signal ended the process
+    max_rss_mb: float
+    stdout: str = ""
+    stderr: str = ""
+
+
+def _status(status: int) -> int:
+    return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+
+
+def run_pajama(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 300) -> Outcome:
+    """`python -m pajama ARGS` in a fresh interpreter."""
+    full_env = dict(os.environ, PYTHONWARNINGS="ignore", **(env or {}))
+    proc = subprocess.run(
+        [sys.executable, "-m", "pajama", *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout
+    )
+    return Outcome(proc.returncode, 0.0, proc.stdout, proc.stderr)
+
+
+def run_pajama_rss(*args: str, cwd: Path, env: dict[str, str], timeout: float = 300) -> Outcome:
+    """Like run_pajama, output to files, and the peak resident set size of exactly that child (wait4)."""
+    out_path, err_path = cwd / ".child-stdout", cwd / ".child-stderr"
+    with open(out_path, "w") as out, open(err_path, "w") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pajama", *args], cwd=cwd, env=dict(env, PYTHONWARNINGS="ignore"), stdout=out, stderr=err
+        )
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = _status(status)
+    text_out, text_err = out_path.read_text(), err_path.read_text()
+    out_path.unlink()
+    err_path.unlink()
+    return Outcome(proc.returncode, usage.ru_maxrss / 1024, text_out, text_err)
+
+
+def forked_pajama(*args: str, cwd: Path, fault: str = "", log: Path | None = None, tmp: Path | None = None) -> int:
+    """Run the CLI in a forked child of this (already warmed-up) interpreter, with a fault plan armed.
+
+    A fork costs milliseconds where a new interpreter costs a second of imports; SIGKILL still ends a
+    separate process, so nothing of the child's state survives into the next attempt. Returns the exit
+    status, or -9 when the fault fired.
+    """
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        code = 70
+        try:
+            os.chdir(cwd)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            if tmp is not None:
+                import tempfile
+
+                tempfile.tempdir = str(tmp)
+            from pajama import faults
+            from pajama.cli import main
+
+            faults.arm(fault, str(log) if log else None)
+            code = main(list(args))
+        except BaseException:  # noqa: BLE001 - anything the child raises is its exit status
+            code = 70
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return _status(status)
+
+
+def manifest(release: Path) -> dict[str, Any]:
+    return dict(json.loads((release / "manifest.json").read_text()))
+
+
+def release_files(release: Path) -> dict[str, bytes]:
+    """Every data-folder file of a release (relative path -> bytes)."""
+    out = {}
+    for top in DATA_DIRS:
+        for p in sorted((release / top).rglob("*")) if (release / top).exists() else []:
+            if p.is_file():
+                out[str(p.relative_to(release))] = p.read_bytes()
+    return out
+
+
+def final_names(folder: Path) -> list[Path]:
+    """Files whose names are final (temporary files of an atomic write start with a dot)."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def verify_release(release: Path) -> list[str]:
+    from pajama.manifests.verify import verify
+
+    return list(verify(str(release)))

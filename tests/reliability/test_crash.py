@@ -1,0 +1,155 @@
+"""Crash anywhere, lose nothing: SIGKILL a multi-source job at >= 20 seeded-random checkpoints, resume each
+time, and require the same release as an uninterrupted run; no partial file ever carries a final name."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from .helpers import (
+    COMPARED_KEYS,
+    DATA_DIRS,
+    final_names,
+    forked_pajama,
+    manifest,
+    multi_source_config,
+    release_files,
+    run_pajama,
+    verify_release,
+)
+
+SEED = 20240613
+MIN_KILLS = 20
+MAX_ATTEMPTS = 60
+#: checkpoint points by the phase they interrupt (pajama.faults); `storage.rename` is every atomic write
+PHASES = {
+    "read": ("read.item", "map.result"),
+    "filter": ("filter.stage",),
+    "dedup": ("dedup.features", "dedup.resolve", "dedup.save", "dedup.saved"),
+    "write": ("write.row", "write.done"),
+    "rename": ("storage.rename",),
+    "manifest": ("manifest.card", "manifest.write", "manifest.sums"),
+}
+ORDER = list(PHASES)
+
+
+def _warm_up() -> None:
+    """Import what a run imports, once, so that each forked attempt starts warm."""
+    from pajama import registry
+    from pajama.cli import build_parser
+
+    registry.discover()
+    build_parser()
+    import pajama.dedup.stage  # noqa: F401
+    import pajama.driver  # noqa: F401
+    import pajama.manifests.builder  # noqa: F401
+
+
+@pytest.fixture(scope="module")
+def reference(samples: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Counter[str]]:
+    """The uninterrupted run, and how often it passed each checkpoint."""
+    _warm_up()
+    root = tmp_path_factory.mktemp("crash-ref")
+    cfg = multi_source_config(root / "c.yaml", samples, root / "out")
+    trace = root / "trace.txt"
+    assert forked_pajama("run", str(cfg), "--workers", "1", cwd=root, log=trace, tmp=root) == 0
+    counts = Counter(trace.read_text().split())
+    return root / "out/crash/1.0.0", counts
+
+
+def _schedule(rng: random.Random, counts: Counter[str]) -> list[tuple[str, str, int]]:
+    """One campaign: kills in phase order, each at a random occurrence of a random point of that phase."""
+    phases = sorted(rng.sample(ORDER, rng.randint(2, 4)), key=ORDER.index)
+    plan = []
+    for phase in phases:
+        point = rng.choice([p for p in PHASES[phase] if counts[p]])
+        # early occurrences: a resumed run skips finished inputs/shards, so late ones may never come
+        plan.append((phase, point, rng.randint(1, max(1, counts[point] // 3))))
+    return plan
+
+
+def _check_no_partial_final_files(release: Path, work: Path, ref: Path) -> None:
+    """After a kill: every file with a final name is whole (data identical to the reference's bytes)."""
+    ref_manifest = manifest(ref)
+    for path in final_names(release) if release.exists() else []:
+        rel = str(path.relative_to(release))
+        if rel.split("/", 1)[0] in DATA_DIRS:
+            assert path.read_bytes() == (ref / rel).read_bytes(), f"{rel} carries a final name but differs"
+        elif rel == "manifest.json":
+            got = json.loads(path.read_text())
+            assert {k: got[k] for k in COMPARED_KEYS} == {k: ref_manifest[k] for k in COMPARED_KEYS}
+        elif rel == "report.html":
+            assert path.read_text().rstrip().endswith("</html>")
+        elif rel == "README.md":
+            assert len(path.read_text().splitlines()) == len((ref / rel).read_text().splitlines())
+        else:
+            assert rel != "SHA256SUMS", "the release was sealed although the run was killed"
+    for path in final_names(work):
+        if path.suffix == ".json":
+            json.loads(path.read_text())  # checkpoints are whole JSON or absent
+
+
+def _check_release(release: Path, ref: Path) -> None:
+    got, want = manifest(release), manifest(ref)
+    for key in COMPARED_KEYS:
+        assert got[key] == want[key], key
+    assert release_files(release) == release_files(ref)
+    names = {str(p.relative_to(release)) for p in final_names(release)}
+    assert names == {str(p.relative_to(ref)) for p in final_names(ref)}
+    leftovers = [p for p in release.rglob(".*") if p.is_file()]
+    assert not leftovers, f"temporary files left in the release: {leftovers}"
+    assert verify_release(release) == []
+
+
+@pytest.mark.slow
+def test_sigkill_at_seeded_random_checkpoints_then_resume(
+    samples: Path, reference: tuple[Path, Counter[str]], tmp_path: Path
+) -> None:
+    ref, counts = reference
+    assert all(counts[p] for points in PHASES.values() for p in points if p != "dedup.saved"), counts
+    rng = random.Random(SEED)
+    kills: list[tuple[str, str, int]] = []
+    campaigns = attempts = 0
+    while len(kills) < MIN_KILLS and attempts < MAX_ATTEMPTS:
+        campaigns += 1
+        root = tmp_path / f"campaign-{campaigns}"
+        root.mkdir()
+        cfg = multi_source_config(root / "c.yaml", samples, root / "out")
+        release, work = root / "out/crash/1.0.0", root / "out/.pajama-work"
+        for phase, point, n in [*_schedule(rng, counts), ("none", "", 0)]:
+            attempts += 1
+            fault = f"{point}:{n}" if point else ""
+            code = forked_pajama("run", str(cfg), "--workers", "1", cwd=root, fault=fault, tmp=root)
+            if code == -9:
+                kills.append((phase, point, n))
+                _check_no_partial_final_files(release, work, ref)
+                continue
+            assert code == 0, f"attempt after kills {kills[-3:]} exited {code}"
+            break  # the campaign's release is complete (its remaining faults were never reached)
+        _check_release(release, ref)
+        shutil.rmtree(root)
+    assert len(kills) >= MIN_KILLS, kills
+    by_phase = Counter(phase for phase, _, _ in kills)
+    assert set(by_phase) == set(PHASES), by_phase  # every phase was interrupted at least once
+    print(f"{len(kills)} kills in {campaigns} campaigns ({attempts} attempts): {dict(by_phase)}")
+
+
+def test_fault_plan_from_environment_kills_between_manifest_and_seal(samples: Path, tmp_path: Path) -> None:
+    """PAJAMA_FAULT works in a fresh interpreter; a crash after manifest.json but before SHA256SUMS (the
+    seal) leaves a release the same config resumes, not one that `already exists`."""
+    cfg = multi_source_config(tmp_path / "c.yaml", samples, tmp_path / "out", dedup={})
+    release = tmp_path / "out/crash/1.0.0"
+    killed = run_pajama("run", str(cfg), "--workers", "1", cwd=tmp_path, env={"PAJAMA_FAULT": "manifest.sums:1"})
+    assert killed.code == -9
+    assert (release / "manifest.json").exists() and not (release / "SHA256SUMS").exists()
+    done = run_pajama("run", str(cfg), "--workers", "1", cwd=tmp_path)
+    assert done.code == 0, done.stderr
+    assert (release / "SHA256SUMS").exists()
+    assert verify_release(release) == []
+    again = run_pajama("run", str(cfg), "--workers", "1", cwd=tmp_path)
+    assert again.code == 2 and "already exists" in again.stderr  # a sealed release is never redone
