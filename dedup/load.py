@@ -92,6 +92,24 @@ def _read_light(parts: list[_Part], params: dict[str, Any]) -> pa.Table:
     return pa.concat_tables(tables).combine_chunks()
 
 
+def _first_of_each_id(parts: list[_Part]) -> list[_Part]:
+    """One row per id: an id read twice (an input listed twice, a repeated id field) is one document here;
+    the write phase counts the repeat as `dedup.same_id`."""
+    seen: set[str] = set()
+    out = []
+    for part in parts:
+        ids = pq.read_table(part.path, columns=["id"]).column(0).to_pylist()
+        keep = np.ones(len(ids), dtype=bool) if part.keep is None else part.keep.copy()
+        for i, doc_id in enumerate(ids):
+            if keep[i]:
+                if doc_id in seen:
+                    keep[i] = False
+                else:
+                    seen.add(doc_id)
+        out.append(part if keep.all() else _Part(part.path, part.release, keep))
+    return out
+
+
 def previous_parts(folders: list[str] | tuple[str, ...]) -> list[_Part]:
     """Stored signatures of previous releases: only the documents each release kept."""
     parts = []
@@ -113,7 +131,7 @@ def load(
     feature_files: list[str], previous: list[str] | tuple[str, ...], params: dict[str, Any], work_dir: str
 ) -> Docs:
     """Read the light columns of every file, index documents canonically, spill signatures to disk."""
-    parts = [_Part(p, 0, None) for p in feature_files] + previous_parts(previous)
+    parts = _first_of_each_id([_Part(p, 0, None) for p in feature_files]) + previous_parts(previous)
     table = _read_light(parts, params)
     order = pc.sort_indices(table, sort_keys=[("id", "ascending"), ("release", "ascending")]).to_numpy()
     table = table.take(order)

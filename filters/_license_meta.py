@@ -229,3 +229,16 @@ def readme_licenses(text: str) -> Iterator[tuple[str, str]]:
         window = text[max(0, m.start() - 200) : m.end() + 200].lower()
         if any(w in window for w in ("cop", "distribut", "use", "licen")):
             yield NONCOMMERCIAL, "non-commercial terms"
+
+
+_LICENSE_LINE = re.compile(r"^[\W_]{0,6}licen[sc]e\s*:\s*([^\n]{2,60})$", re.I | re.M)
+STATEMENT_CHARS = 2000
+
+
+def header_statement(head: str) -> str | None:
+    """A license named in a file's leading comment ("Licensed under the MIT License", "License: BSD 3 clause")."""
+    head = head[:STATEMENT_CHARS]
+    for m in (*_LICENSE_LINE.finditer(head), *_STATEMENT.finditer(head)):
+        if names := names_in(m.group(1)):
+            return join("OR" if is_dual_statement(m.group(0)) else "AND", names)
+    return None

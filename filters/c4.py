@@ -106,7 +106,7 @@ class C4:
     def _clean(self, text: str) -> tuple[list[str], dict[str, Any]]:
         removed = dict.fromkeys(LINE_RULES, 0)
         kept: list[str] = []
-        citations = sentences = total = 0
+        citations = total = 0
         lorem = curly = False
         everywhere = self.page_rules_on_all_lines
         for raw in text.splitlines():
@@ -124,8 +124,8 @@ class C4:
             if rule is not None:
                 removed[rule] += 1
                 continue
-            sentences += count_sentences(line)
             kept.append(line)
+        sentences = count_sentences("\n".join(kept), lines_end_sentences=True)  # counted line by line, as TFDS
         s: dict[str, Any] = {"lines": total, "lines_kept": len(kept), "lines_removed": total - len(kept)}
         s.update({f"removed_{r}": n for r, n in removed.items()})
         s.update(citations_removed=citations, sentences=sentences, lorem_ipsum=lorem, curly_bracket=curly)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from pajama.filters._license_expr import ExpressionError, evaluate, parse
+from pajama.filters._license_expr import Expr, ExpressionError, evaluate, parse
 
 from pajama.filter import Verdict
 from pajama.record import Record
@@ -38,6 +38,14 @@ POLICIES: dict[str, frozenset[str]] = {
     ),
 }
 NO_LICENSE = "NONE"
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(lic: str) -> Expr | None:
+    try:
+        return parse(lic)
+    except ExpressionError:
+        return None
 
 
 def normalize_id(lic: str) -> str:
@@ -87,10 +95,10 @@ class LicensePolicy:
             return Verdict.drop("license.unknown")
         if lic.strip() == NO_LICENSE:
             return Verdict.drop("license.none")
-        try:
-            ok, failing = evaluate(parse(lic), self.allowed)
-        except ExpressionError:
+        expr = _parsed(lic)
+        if expr is None:
             return Verdict.drop("license.unknown")
+        ok, failing = evaluate(expr, self.allowed)
         if not ok:
             first = failing[0]
             return Verdict.drop("license.unknown" if first == "LicenseRef-unknown" else f"license.{first}")

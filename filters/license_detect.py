@@ -4,7 +4,9 @@ Repository level, strongest first:
   1. license files (LICENSE, LICENCE, COPYING, UNLICENSE, NOTICE, COPYRIGHT, LICENSES/*; any suffix such as
      LICENSE-MIT or LICENSE.md) matched as full texts against the SPDX reference texts (_license_match).
      Method `license_file`; an edited text comes out as `LicenseRef-modified-<id>`, a license file that
-     matches nothing as `LicenseRef-unknown`.
+     matches nothing as `LicenseRef-unknown`. A short license file that only names licenses or points to
+     other files ("either of the licenses in LICENSE.APACHE or LICENSE.BSD") is a `license_pointer`: it
+     decides the OR between the other files, and names the license only when no license text does.
   2. package metadata (package.json, composer.json, pyproject.toml, setup.cfg, setup.py, Cargo.toml,
      *.gemspec): method `package_metadata`, weaker, used only when no license file decided.
   3. README statements (a License section, a badge, "licensed under ..."): method `readme`, weakest.
@@ -12,7 +14,9 @@ Several license files combine with OR when the texts or metadata say the choice 
 licensing: "at your option", a metadata OR expression over the same ids), else with AND.
 
 File level: an `SPDX-License-Identifier:` tag (method `spdx_tag`), else a standard license notice or
-full license text in the file's first HEADER_CHARS characters (methods `header_header`/`header_license`).
+full license text in the file's first HEADER_CHARS characters (methods `header_header`/`header_license`),
+else a sentence naming a license near the top ("Licensed under the MIT License", "License: BSD 3 clause";
+method `header_statement`, CONFIDENCE_STATEMENT).
 A file's own evidence decides its license; the repository's evidence is kept beside it.
 
 Confidence: the matched share of the reference text for license files and headers (about 1.0 for exact
@@ -32,10 +36,12 @@ from pajama.filters._license_match import header_matches, match_text
 from pajama.filters._license_meta import (
     UNKNOWN,
     canonical_id,
+    header_statement,
     is_dual_statement,
     is_metadata_file,
     is_readme,
     metadata_licenses,
+    names_in,
     readme_licenses,
 )
 from pajama.filters.license_refs import words
@@ -45,8 +51,11 @@ HEADER_CHARS = 4000
 CONFIDENCE_MODIFIED = 0.9
 CONFIDENCE_UNKNOWN = 0.5
 CONFIDENCE_METADATA = 0.6
+CONFIDENCE_STATEMENT = 0.6
 CONFIDENCE_README = 0.4
-MIN_LICENSE_WORDS = 20  # a license file shorter than this that matches nothing is not called a license
+MIN_LICENSE_WORDS = 5  # a license file shorter than this that matches and names nothing is not a license
+MAX_POINTER_WORDS = 150  # a license file this short that names licenses or other files only points to them
+_FILE_REFERENCE = re.compile(r"\b(?:LICEN[CS]E|COPYING)[._-]\w+|\bsee\b[^.]{0,40}\bfile", re.I)
 
 _LICENSE_STEM = re.compile(r"^(?:un)?licen[cs]es?(?:[-_].*)?$|^copying(?:[-_.].*)?$|^notice$|^copyright$", re.I)
 _NOT_LICENSE_EXT = frozenset(
@@ -108,6 +117,8 @@ def is_evidence_file(path: str) -> bool:
 
 
 def license_file_evidence(path: str, text: str) -> list[Evidence]:
+    """Full license texts found in a license file; a short file that only points elsewhere or names a license
+    is a `license_pointer` (weaker, used only when no license text decides); anything else is LicenseRef-unknown."""
     matches = match_text(text)
     if matches:
         return [
@@ -115,20 +126,27 @@ def license_file_evidence(path: str, text: str) -> list[Evidence]:
             for m in matches
         ]
     name = path.rsplit("/", 1)[-1].lower()
-    if name.startswith(("notice", "copyright")) or len(words(text)) < MIN_LICENSE_WORDS:
+    n_words = len(words(text))
+    if name.startswith(("notice", "copyright")) or (n_words < MIN_LICENSE_WORDS and not names_in(text)):
         return []  # attributions and copyright lines are not licenses
+    if n_words <= MAX_POINTER_WORDS and (_FILE_REFERENCE.search(text) or names_in(text)):
+        names = names_in(text)
+        lic = join("OR" if is_dual_statement(text) else "AND", names) if names else UNKNOWN
+        return [Evidence(path, "license_pointer", lic, CONFIDENCE_STATEMENT, "names licenses, no license text")]
     return [Evidence(path, "license_file", UNKNOWN, 0.0, "no reference text matches")]
 
 
 def detect_repository(files: Mapping[str, str]) -> Detection:
     """The license of a repository (or folder) from its license files, metadata and README texts."""
     strong: list[Evidence] = []
+    pointers: list[Evidence] = []
     declared: list[Evidence] = []
     readme: list[Evidence] = []
     dual = False
     for path, text in sorted(files.items()):
         if is_license_file(path):
-            strong.extend(license_file_evidence(path, text))
+            for ev in license_file_evidence(path, text):
+                (pointers if ev.method == "license_pointer" else strong).append(ev)
             dual = dual or is_dual_statement(text)
         elif is_metadata_file(path):
             for expr, detail in metadata_licenses(path, text):
@@ -136,11 +154,12 @@ def detect_repository(files: Mapping[str, str]) -> Detection:
         elif is_readme(path):
             for expr, detail in dict.fromkeys(readme_licenses(text)):
                 readme.append(Evidence(path, "readme", expr, CONFIDENCE_README, detail))
-    evidence = tuple(strong + declared + readme)
+    evidence = tuple(strong + pointers + declared + readme)
     if strong:
         return _from_license_files(strong, declared, dual, evidence)
-    if declared:
-        return Detection(join("AND", [e.license for e in declared]), CONFIDENCE_METADATA, evidence)
+    for weaker, confidence in ((pointers, CONFIDENCE_STATEMENT), (declared, CONFIDENCE_METADATA)):
+        if weaker:
+            return Detection(join("AND", [e.license for e in weaker]), confidence, evidence)
     if readme:
         return Detection(join("AND", [e.license for e in readme]), CONFIDENCE_README, evidence)
     return NO_LICENSE
@@ -184,6 +203,8 @@ def file_evidence(path: str, text: str) -> Evidence | None:
     for match in header_matches(words(head)):
         detail = "" if match.exact else f"modified copy of {match.base}"
         return Evidence(path, f"header_{match.kind}", match.license, match.score, detail)
+    if statement := header_statement(head):
+        return Evidence(path, "header_statement", statement, CONFIDENCE_STATEMENT)
     return None
 
 

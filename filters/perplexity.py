@@ -105,10 +105,10 @@ class Perplexity:
 
     def decide(self, signals: Mapping[str, Any]) -> Verdict:
         """The verdict from stored signals; the bucket is recomputed with this filter's cutoffs."""
+        if not signals["lm_tokens"]:
+            return Verdict.drop("perplexity.no_tokens", {"perplexity": 0.0, "bucket": "none", "lm_tokens": 0})
         s = {"perplexity": signals["perplexity"], "bucket": self.bucket(signals["perplexity"])}
         s["lm_tokens"] = signals["lm_tokens"]
-        if not s["lm_tokens"]:
-            return Verdict.drop("perplexity.no_tokens", s)
         meta = {"perplexity_bucket": s["bucket"]}
         if s["bucket"] not in self.keep_buckets:
             return Verdict.drop(f"perplexity.{s['bucket']}", s, meta=meta)

@@ -46,14 +46,16 @@ ELLIPSES = ("...", "…")
 GOPHER_STOP_WORDS = frozenset({"the", "be", "to", "of", "and", "that", "have", "with"})
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])[\"'”’)\]»]*\s+")
+_SENTENCE_OR_LINE_SPLIT = re.compile(r"(?<=[.!?…])[\"'”’)\]»]*\s+|\n")
 _ALNUM = re.compile(r"[^\W_]")
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*(?:\n\s*)+")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
-def count_sentences(text: str) -> int:
-    """Sentences in `text` (see the module docstring for what a sentence is)."""
-    pieces = _SENTENCE_SPLIT.split(text)
+def count_sentences(text: str, *, lines_end_sentences: bool = False) -> int:
+    """Sentences in `text` (see the module docstring for what a sentence is); with
+    `lines_end_sentences`, a line break also ends a sentence (the sum of the lines' counts)."""
+    pieces = (_SENTENCE_OR_LINE_SPLIT if lines_end_sentences else _SENTENCE_SPLIT).split(text)
     return len(pieces) - list(map(_ALNUM.search, pieces)).count(None)
 
 
@@ -120,9 +122,14 @@ class TextStats:
     def word_counts(self) -> Counter[str]:
         return Counter(self.norm_words)
 
-    @property
+    @cached_property
     def word_count(self) -> int:
-        return len(self.norm_words)
+        """len(words), without building the list when no other signal needs it."""
+        if "norm_words" in self.__dict__ or "words" in self.__dict__:
+            return len(self.norm_words)
+        tokens = self.text.split()
+        mixed = itertools.filterfalse(str.isalnum, tokens)  # tokens of letters and digits are words
+        return len(tokens) - sum(1 for t in mixed if not t.strip(PUNCTUATION))
 
     @property
     def word_chars(self) -> int:
@@ -193,7 +200,7 @@ class TextStats:
         if best < 2:
             return 0.0
         top = itertools.compress(counts.keys(), map(best.__eq__, counts.values()))
-        chars = max(sum(map(len, g)) for g in top)
+        chars = max(sum(map(len, gram)) for gram in top)
         return ratio(chars * best, self._norm_prefix[-1])
 
     def dup_ngram_frac(self, n: int, *, first_occurrence: bool = False) -> float:
@@ -220,7 +227,7 @@ class TextStats:
         return ratio(_covered_chars(starts, n, self._norm_prefix), self._norm_prefix[-1])
 
     def _level(self, n: int) -> _NGramLevel:
-        """The word n-grams that can repeat, with their counts (see _NGramLevel)."""
+        """The word n-grams of size n that occur more than once (see _NGramLevel)."""
         levels = self._levels
         if n < 2:
             raise ValueError(f"n-grams need n >= 2, got {n}")
@@ -241,31 +248,28 @@ _ONE = 1
 
 
 class _NGramLevel:
-    """Word n-grams at the positions where an n-gram can occur more than once, and their counts.
+    """The word n-grams of one size that occur more than once: their counts and where they start.
 
-    Bigrams are taken at every position. An n-gram at position i can only repeat if the (n-1)-grams
-    at i and i+1 both repeat, so each next level looks only at those positions: the work shrinks
-    fast on ordinary text. Counts are exact for every n-gram that occurs more than once.
+    Bigrams are counted at every position. An n-gram at position i can only repeat if the (n-1)-grams
+    at i and i+1 both repeat, so each next size looks only at those positions: the work shrinks fast
+    on ordinary text. `counts` is exact for every n-gram that occurs more than once.
     """
 
     __slots__ = ("counts", "repeated")
 
-    def __init__(self, positions: list[int], grams: list[tuple[str, ...]]) -> None:
+    def __init__(self, starts: list[int], grams: list[tuple[str, ...]]) -> None:
         self.counts = Counter(grams)
         if len(self.counts) == len(grams):
             self.repeated: list[int] = []
         else:
-            self.repeated = list(itertools.compress(positions, map(_ONE.__lt__, map(self.counts.__getitem__, grams))))
+            self.repeated = list(itertools.compress(starts, map(_ONE.__lt__, map(self.counts.__getitem__, grams))))
 
     def next_level(self, words: list[str], n: int) -> _NGramLevel:
         rep = self.repeated
-        if not rep:
-            return _NGramLevel([], [])
         rep_set = set(rep)
         starts = list(itertools.compress(rep, map(rep_set.__contains__, map(operator.add, rep, itertools.repeat(1)))))
         ends = map(operator.add, starts, itertools.repeat(n))
-        grams = list(map(tuple, map(words.__getitem__, map(slice, starts, ends))))
-        return _NGramLevel(starts, grams)
+        return _NGramLevel(starts, list(map(tuple, map(words.__getitem__, map(slice, starts, ends)))))
 
 
 _CACHE_SIZE = 8

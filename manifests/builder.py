@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import platform
+import re
 import subprocess
 from collections import Counter
 from collections.abc import Iterable
@@ -25,6 +26,7 @@ from pajama.write import ShardResult
 log = logging.getLogger(__name__)
 
 SCHEMA = "pajama.manifest/1"
+_TEMPORARY = re.compile(r"^\..+\.tmp$|\.tmp-\d+$")  # local and remote atomic_write temp names
 LIBRARIES = (
     "warcio",
     "trafilatura",
@@ -290,12 +292,15 @@ def write_sha256sums(release: str) -> None:
 
 
 def _remove_strays(release: str, expected: set[str]) -> None:
-    """Files an interrupted earlier attempt left in the release's data folders are not part of it."""
+    """Files an interrupted earlier attempt left in the release's data folders are not part of it, nor
+    are the temporary files of atomic writes it was killed inside (storage.atomic_write names them)."""
     fs, root = fsspec.core.url_to_fs(release)
     root = root.rstrip("/")
     for path in fs.find(root) if fs.exists(root) else []:
         rel = path[len(root) + 1 :]
         top = rel.split("/", 1)[0]
-        if top in ("data", "rejected", "signals", "minhash", "tokens") and rel not in expected:
+        if _TEMPORARY.search(rel.rsplit("/", 1)[-1]) or (
+            top in ("data", "rejected", "signals", "minhash", "tokens") and rel not in expected
+        ):
             log.info("removing stray file %s", rel)
             fs.rm(path)

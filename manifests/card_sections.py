@@ -83,13 +83,17 @@ def collection(m: dict[str, Any]) -> list[str]:
             "",
             f"- reader: `{s['reader']}@{s.get('reader_version')}`, options: "
             + (", ".join(f"`{k}={_cell(v)}`" for k, v in options.items()) or "defaults"),
-            f"- inputs: {', '.join(f'`{i}`' for i in cfg.get('inputs') or [])} ({s['inputs']} files)",
+            f"- inputs: {', '.join(f'`{i}`' for i in cfg.get('inputs') or [])} ({_files(s['inputs'])})",
             f"- records read: {s['records']:,}; documents: {s['documents']:,}",
             f"- skipped: {_counts(s['skipped'])}",
             f"- errors: {_counts(s['errors'])}",
             "",
         ]
     return lines
+
+
+def _files(n: int) -> str:
+    return f"{n} file" if n == 1 else f"{n} files"
 
 
 def preprocessing(m: dict[str, Any]) -> list[str]:

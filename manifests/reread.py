@@ -9,15 +9,15 @@ since is never trusted), then the record is re-read by the source's reader kind:
     warc/wet/arc   {offset, record_id}     the record at that byte offset (sources.warc.read_record_at)
     wikipedia      {page_id, revision_id}  the page's wikitext, by streaming the dump to that page id
     stackexchange  {post_id}               the question's row and its answers' rows in Posts.xml
-    anything else  by locator keys: {member} an archive member, {path} a file in a folder input (or in a
-                   bare git repository at {commit}), {main} the main file of a submission; {} the input
+    anything else  by locator keys: {member} an archive member; {path} a file in a folder input, in a
+                   repository tarball (below its top folder) or in a bare git repository (at the record's
+                   meta.commit); {main} the main file of a submission; {} the input itself
 """
 
 from __future__ import annotations
 
 import io
 import json
-import logging
 import os
 import subprocess
 from collections.abc import Callable, Iterable, Iterator
@@ -28,8 +28,6 @@ import fsspec
 
 from pajama.errors import InputError
 from pajama.storage import is_remote, local_path, sha256_file, tree_digest
-
-log = logging.getLogger(__name__)
 
 MAX_RAW_BYTES = 64 << 20
 
@@ -70,9 +68,19 @@ def input_digest(path: str) -> str:
     return sha256_file(path)[0]
 
 
-def reread(reader: str, origin: dict[str, Any], *, roots: Iterable[str] = (), check_digest: bool = True) -> Reread:
-    """Find the input (the first candidate with the recorded sha256), re-read the record at its locator."""
-    uri, expected, locator = origin.get("uri") or "", origin.get("sha256"), origin.get("locator") or {}
+def reread(
+    reader: str,
+    origin: dict[str, Any],
+    *,
+    roots: Iterable[str] = (),
+    check_digest: bool = True,
+    hints: dict[str, Any] | None = None,
+) -> Reread:
+    """Find the input (the first candidate with the recorded sha256), re-read the record at its locator.
+
+    `hints` fill locator keys the reader did not record (the commit of a bare repository's file)."""
+    uri, expected = origin.get("uri") or "", origin.get("sha256")
+    locator = {**(hints or {}), **(origin.get("locator") or {})}
     found = candidates(uri, roots)
     if not found:
         return Reread("unreachable", f"{uri}: not found (pass --root DIR, the folder the release was built from)")
@@ -178,41 +186,14 @@ def _warc(path: str, locator: dict[str, Any]) -> RawRecord:
 
 
 def _wiki(path: str, locator: dict[str, Any]) -> RawRecord:
-    """The page with the locator's page id (and revision id, when a dump repeats a page id)."""
-    wanted, revision = str(locator["page_id"]), locator.get("revision_id")
-    first = None
-    for page in _wiki_pages(path):
-        if page.page_id != wanted:
-            continue
-        first = first or page
-        if revision is None or page.revision_id == str(revision):
-            first = page
-            break
-    if first is None:
-        raise LookupError(f"no page with id {wanted}")
-    fields = {"title": first.title, "page_id": first.page_id, "revision_id": first.revision_id,
-              "namespace": first.ns, "timestamp": first.timestamp, "model": first.model}  # fmt: skip
-    if revision is not None and str(revision) != first.revision_id:
-        fields["note"] = f"the dump holds revision {first.revision_id}, the release {revision}"
-    return RawRecord("wiki page (wikitext)", first.text, fields)
+    from pajama.manifests._dumps import wiki_page
 
-
-def _wiki_pages(path: str) -> Iterator[Any]:
-    from defusedxml.ElementTree import iterparse
-    from pajama.sources.wikipedia import SiteInfo, read_page, text_stream
-
-    with _open(path) as stream:
-        root = None
-        for event, elem in iterparse(text_stream(stream), events=("start", "end")):
-            if root is None:
-                root = elem
-            if event == "end" and elem.tag.rsplit("}", 1)[-1] == "page":
-                yield read_page(elem, SiteInfo())
-                root.clear()
+    text, fields = wiki_page(path, str(locator["page_id"]), locator.get("revision_id"))
+    return RawRecord("wiki page (wikitext)", text, fields)
 
 
 def _stackexchange(path: str, locator: dict[str, Any]) -> RawRecord:
-    from pajama.manifests._se_dump import post_rows
+    from pajama.manifests._dumps import post_rows
 
     text, fields = post_rows(path, str(locator["post_id"]))
     return RawRecord("stackexchange post rows", text, fields)
@@ -233,27 +214,31 @@ HANDLERS: dict[str, Callable[[str, dict[str, Any]], RawRecord]] = {
 
 
 def _file(path: str, locator: dict[str, Any]) -> RawRecord:
-    """{path} in a folder (or bare git repo), {member} of an archive, {main} of a submission, {} the input."""
-    fields: dict[str, Any] = {}
+    """{path} in a folder, a bare git repo or a repository tarball; {member} of an archive; {main} of a
+    submission; {} the input itself (decompressed)."""
+    rel, member, main = locator.get("path"), locator.get("member"), locator.get("main")
+    fields: dict[str, Any] = {k: v for k, v in (("path", rel), ("member", member), ("main", main)) if v}
     if not is_remote(path) and os.path.isdir(path):
-        rel = locator.get("path")
         if rel is None:
             raise LookupError("a folder input, but the locator names no path in it")
         data = _folder_file(path, str(rel), locator.get("commit"))
-        fields["path"] = rel
+        if member:  # an archive inside a folder input
+            data = _member(io.BytesIO(data), str(member), path)  # type: ignore[arg-type]
+        elif not main:
+            data = _open_bytes(data, str(rel)).read(MAX_RAW_BYTES + 1)
     else:
         with fsspec.open(path, "rb") as f:
-            data = f.read(MAX_RAW_BYTES + 1)
-    if "member" in locator:
-        data = _member(data, str(locator["member"]), path)
-        fields["member"] = locator["member"]
-    if "main" in locator:
-        data = _main_of(data, str(locator["main"]), path)
-        fields["main"] = locator["main"]
-    elif "member" not in locator:
-        data = _open_bytes(data, path).read(MAX_RAW_BYTES + 1)
+            if member or (rel and not main):  # a repository tarball names its files by path, top folder removed
+                data = _member(f, str(member or rel), path, strip_top=not member)
+            else:
+                data = f.read(MAX_RAW_BYTES + 1)
+        if not (member or rel or main):
+            data = _open_bytes(data, path).read(MAX_RAW_BYTES + 1)
+    if main:
+        data = _main_of(data, str(main), path)
     text, fields["encoding"] = decode(data[:MAX_RAW_BYTES])
-    return RawRecord("file" if not ({"member", "main"} & set(locator)) else "archive member", text, fields)
+    kind = "archive member" if member else "main file" if main else f"file {rel}" if rel else "input file"
+    return RawRecord(kind, text, fields)
 
 
 def _folder_file(root: str, rel: str, commit: Any) -> bytes:
@@ -276,20 +261,26 @@ def _open_bytes(data: bytes, name: str) -> BinaryIO:
     return decompressed(io.BytesIO(data), name, max_bytes=MAX_RAW_BYTES)  # type: ignore[arg-type]
 
 
-def _members(data: bytes, name: str) -> Iterable[tuple[str, bytes | None]]:
+def _members(stream: BinaryIO, name: str) -> Iterator[tuple[str, bytes | None]]:
     from pajama.archives import ArchiveLimits, iter_members
 
-    limits = ArchiveLimits(max_member_bytes=MAX_RAW_BYTES)
-    for m in iter_members(io.BytesIO(data), name, limits=limits):  # type: ignore[arg-type]
+    limits = ArchiveLimits(max_members=50_000_000, max_member_bytes=MAX_RAW_BYTES, max_total_bytes=1 << 42)
+    for m in iter_members(stream, name, limits=limits):
         yield m.path, m.data
 
 
-def _member(data: bytes, member: str, name: str) -> bytes:
-    for path, body in _members(data, name):
-        if path == member:
+def _member(stream: BinaryIO, member: str, name: str, *, strip_top: bool = False) -> bytes:
+    """One archive member by path; with strip_top, also below a single top folder (as GitHub tarballs have)."""
+    below_top: bytes | None = None
+    for path, body in _members(stream, name):
+        if path == member or (strip_top and below_top is None and path.split("/", 1)[-1] == member):
             if body is None:
-                raise LookupError(f"member {member} cannot be read (unsafe or too large)")
-            return body
+                raise LookupError(f"member {path} cannot be read (unsafe or too large)")
+            if path == member:
+                return body
+            below_top = body
+    if below_top is not None:
+        return below_top
     raise LookupError(f"no member {member}")
 
 
@@ -300,8 +291,7 @@ def _main_of(data: bytes, main: str, name: str) -> bytes:
     plain = _open_bytes(data, name).read(MAX_RAW_BYTES + 1)
     if sniff_archive(plain[:512], name) not in ("tar", "zip"):
         return plain
-    wanted = [main, main.rsplit("/", 1)[-1]]
-    for path, body in _members(plain, name):
-        if body is not None and (path in wanted or path.endswith("/" + main)):
+    for path, body in _members(io.BytesIO(plain), name):  # type: ignore[arg-type]
+        if body is not None and (path == main or path.endswith("/" + main)):
             return body
     raise LookupError(f"no main file {main} in the submission")

@@ -10,15 +10,16 @@ duplicate cluster (from rejected/), and the raw record re-read from the input wh
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import orjson
 from pajama.manifests.diff import flatten
 from pajama.manifests.reread import Reread, reread
 from pajama.manifests.verify import load_manifest
 
 from pajama.sharding import shard_of
-from pajama.shardio import read_shard
 from pajama.storage import join, local_path
 
 MAX_CLUSTER_MEMBERS = 20
@@ -92,7 +93,8 @@ def trace(release: str, doc_id: str, *, roots: tuple[str, ...] = (), reread_raw:
     origin = record.get("origin") or {}
     out.input = next((i for i in manifest["inputs"] if i["source"] == source and i["uri"] == origin.get("uri")), None)
     if reread_raw and out.reader:
-        out.reread = reread(out.reader, origin, roots=(*roots, *_release_ancestors(release)))
+        hints = {"commit": meta["commit"]} if meta.get("commit") else None
+        out.reread = reread(out.reader, origin, roots=(*roots, *_release_ancestors(release)), hints=hints)
     return out
 
 
@@ -109,12 +111,54 @@ def find_records(release: str, manifest: dict[str, Any], doc_id: str) -> list[tu
         for f in manifest["shards"]:
             if f["kind"] != kind or f.get("source") != source or f.get("shard") != shard:
                 continue
-            for record in read_shard(join(release, f["path"])):
-                if record["id"] == doc_id:
-                    found.append((f["path"], record))
-                elif record["id"] > doc_id:  # parts are sorted by id
-                    break
+            found += [(f["path"], r) for r in _records_with_id(join(release, f["path"]), doc_id)]
     return found
+
+
+def _records_with_id(path: str, doc_id: str) -> list[dict[str, Any]]:
+    """The records of one part with this id. Parts are sorted by id: the scan stops past it; JSONL lines
+    start with their id, so only the matching lines are parsed; Parquet row groups are pruned by statistics."""
+    if path.endswith(".parquet"):
+        return _parquet_records(path, doc_id)
+    import io
+
+    import fsspec
+    import zstandard
+
+    prefix, key = b'{"id":' + orjson.dumps(doc_id), doc_id.encode()
+    out = []
+    with fsspec.open(path, "rb") as raw:
+        reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
+        for line in io.BufferedReader(reader, 1 << 20):  # type: ignore[arg-type]
+            if line.startswith(prefix) or not line.startswith(b'{"id":'):
+                record = orjson.loads(line) if line.strip() else {"id": ""}
+                if record["id"] == doc_id:
+                    out.append(record)
+                elif record["id"] > doc_id:
+                    break
+            elif line[7 : 7 + len(key)] > key:  # 7 = len('{"id":"')
+                break
+    return out
+
+
+def _parquet_records(path: str, doc_id: str) -> list[dict[str, Any]]:
+    import fsspec
+    import pyarrow.parquet as pq
+
+    with fsspec.open(path, "rb") as f:
+        rows = pq.read_table(f, filters=[("id", "=", doc_id)]).to_pylist()
+    decoded = []
+    for row in rows:
+        origin = row.get("origin") or {}
+        decoded.append(
+            {
+                **row,
+                "meta": orjson.loads(row.get("meta") or "{}"),
+                "origin": {**origin, "locator": orjson.loads(origin.get("locator") or "{}")},
+                "signals": orjson.loads(row.get("signals") or "{}"),
+            }
+        )
+    return decoded
 
 
 def find_record(release: str, manifest: dict[str, Any], doc_id: str) -> tuple[str, dict[str, Any]] | None:
@@ -196,21 +240,40 @@ def _cluster(
     cluster_id = rejected.get("cluster_id") if rejected else None
     scope = (manifest["config"].get("dedup") or {}).get("scope", "source")
     sources = None if scope == "global" else {doc_id.rsplit("/", 1)[0]}
+    wanted = {"duplicate_of": kept, **({"cluster_id": cluster_id} if cluster_id else {})}
     members: list[dict[str, Any]] = []
     count = 0
     for f in manifest["shards"]:
         if f["kind"] != "rejected" or (sources is not None and f.get("source") not in sources):
             continue
-        for record in read_shard(join(release, f["path"])):
-            info = record.get("rejected") or {}
-            if info.get("duplicate_of") == kept or (cluster_id and info.get("cluster_id") == cluster_id):
-                count += 1
-                cluster_id = cluster_id or info.get("cluster_id")
-                if len(members) < MAX_CLUSTER_MEMBERS:
-                    members.append({"id": record["id"], "reason": info.get("reason")})
+        for record in _rejected_matching(join(release, f["path"]), wanted):
+            count += 1
+            info = record["rejected"]
+            cluster_id = cluster_id or info.get("cluster_id")
+            if len(members) < MAX_CLUSTER_MEMBERS:
+                members.append({"id": record["id"], "reason": info.get("reason")})
     if rejected is None and count == 0:
         return None
     return {"cluster_id": cluster_id, "kept": kept, "removed": count, "members": members}
+
+
+def _rejected_matching(path: str, wanted: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """Records of a rejected/ part whose "rejected" object has one of the wanted values. Only lines that hold
+    the value's JSON are parsed, so a large rejected/ is scanned at decompression speed."""
+    import io
+
+    import fsspec
+    import zstandard
+
+    needles = [orjson.dumps(v) for v in wanted.values()]
+    with fsspec.open(path, "rb") as raw:
+        reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
+        for line in io.BufferedReader(reader, 1 << 20):  # type: ignore[arg-type]
+            if any(n in line for n in needles):
+                record = orjson.loads(line)
+                info = record.get("rejected") or {}
+                if any(info.get(k) == v for k, v in wanted.items()):
+                    yield record
 
 
 def _release_ancestors(release: str) -> list[str]:

@@ -50,7 +50,7 @@ def publish_hub(
         if refuse_other_release(to, manifest, held or "(none: the tag has no manifest)"):
             return PublishResult(to, version, f"{to}@{tag}/{version}", True, len(files), 0)
     refuse_other_release(to, manifest, published_digest(main, version))  # on main without its tag: resume
-    _upload_version(api, repo_id, release, version, files)
+    _upload_version(api, repo_id, release, manifest, files)
     index = updated_index(main.read(INDEX), manifest, len(files), size)
     ops = [CommitOperationAdd(path_in_repo=INDEX, path_or_fileobj=index_bytes(index))]
     if index["latest"] == version:
@@ -59,21 +59,22 @@ def publish_hub(
     info = api.create_commit(
         repo_id, ops, commit_message=f"{dataset} {version}: versions.json and card", repo_type="dataset"
     )
+    problems = _check_hub_tree(api, repo_id, info.oid, version, release, sums)
+    if problems:  # checked before tagging: a version whose files do not check out is not published
+        raise CheckFailed(f"{to}@{info.oid}: the uploaded files do not check out:\n  " + "\n  ".join(problems))
     api.create_tag(
         repo_id, tag=tag, revision=info.oid, repo_type="dataset", tag_message=f"{dataset} {version} {digest}"
     )
-    problems = _check_hub_tree(api, repo_id, tag, version, release, sums)
-    if problems:
-        raise CheckFailed(f"{to}@{tag}: the published files do not check out:\n  " + "\n  ".join(problems))
     return PublishResult(to, version, f"{to}@{tag}/{version}", False, len(files), size)
 
 
-def _upload_version(api: Any, repo_id: str, release: str, version: str, files: list[str]) -> None:
+def _upload_version(api: Any, repo_id: str, release: str, manifest: dict[str, Any], files: list[str]) -> None:
     """upload_folder into <version>/: with huggingface_hub >= 2 and hf_xet it is the resumable multi-commit
     large-folder pipeline. Older releases of huggingface_hub have upload_large_folder (no path_in_repo), fed a
     staged folder of hard links."""
     import huggingface_hub
 
+    version = manifest["version"]
     if int(huggingface_hub.__version__.split(".")[0]) < 2 and hasattr(api, "upload_large_folder"):
         stage = (
             Path(tempfile.gettempdir())
@@ -89,7 +90,7 @@ def _upload_version(api: Any, repo_id: str, release: str, version: str, files: l
         folder_path=release,
         path_in_repo=version,
         repo_type="dataset",
-        commit_message=f"{Path(release).parent.name} {version}: release files",
+        commit_message=f"{manifest['dataset']} {version}: release files",
         ignore_patterns=[".*", "*/.*"],
     )
 
@@ -104,9 +105,9 @@ def _link(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
-def _check_hub_tree(api: Any, repo_id: str, tag: str, version: str, release: str, sums: dict[str, str]) -> list[str]:
-    """Every file listed at the tag with its size and content id (LFS sha256, or git blob sha1 for small files)."""
-    tree = api.list_repo_tree(repo_id, path_in_repo=version, recursive=True, revision=tag, repo_type="dataset")
+def _check_hub_tree(api: Any, repo_id: str, commit: str, version: str, release: str, sums: dict[str, str]) -> list[str]:
+    """Every file listed at the commit with its size and content id (LFS sha256, or git blob sha1 for small files)."""
+    tree = api.list_repo_tree(repo_id, path_in_repo=version, recursive=True, revision=commit, repo_type="dataset")
     listed = {entry.path: entry for entry in tree if hasattr(entry, "blob_id")}
     problems = []
     for rel in release_files(sums):

@@ -296,11 +296,8 @@ def _with_retries(fn: Callable[[], Any], what: str) -> Any:
     return None  # pragma: no cover - the loop returns or raises
 
 
-def remote_for(uri: str, revision: str | None = None) -> Remote:
-    """The remote for a URI that is not a Hub repo (the Hub needs a revision: see download.open_hub)."""
-    if uri.startswith(HUB_PREFIX):
-        repo_id, rev = parse_hub_uri(uri)
-        return HubRemote(repo_id, revision or rev or "main")
+def remote_for(uri: str) -> Remote:
+    """The remote of a mirror URL or an fsspec location (a Hub repo needs a revision: download._open_remote)."""
     if uri.startswith(("http://", "https://")):
         return HttpRemote(uri)
     return FsspecRemote(uri)

@@ -116,6 +116,8 @@ def _open_remote(uri: str, version: str | None) -> tuple[Remote, str | None]:
     repo_id, revision = parse_hub_uri(uri)
     if revision is None:
         revision, version = _hub_revision(repo_id, version)
+    elif version is None and revision.startswith("v") and is_version(revision[1:]):
+        version = revision[1:]  # hf://datasets/ORG/NAME@v1.0.0 means that version, not that commit's latest
     return HubRemote(repo_id, revision), version
 
 
@@ -270,13 +272,13 @@ def fetch_verified(located: Located, w: Wanted, dest: Path, progress: TransferPr
         final.unlink()
     part = dest / STAGING / f"{w.rel}.part"
     transferred = 0
+
+    def counted(n: int) -> None:
+        nonlocal transferred
+        transferred += n
+        progress.advance(n)
+
     for attempt in (1, 2):
-
-        def counted(n: int) -> None:
-            nonlocal transferred
-            transferred += n
-            progress.advance(n)
-
         fetch_to_part(located.remote, located.prefix + w.rel, part, counted)
         digest, size = sha256_file(str(part))
         if digest == w.sha256 and w.bytes in (None, size):

@@ -168,7 +168,7 @@ def run(
         shutil.rmtree(plan.work_dir)
     preflight(plan)
     inputs = _map_phase(plan, executor, progress)
-    removed, dedup_stats, signature_files = _dedup_phase(plan, inputs)
+    removed, dedup_stats, signature_files = _dedup_phase(plan, inputs, executor)
     shards = _write_phase(plan, executor, inputs, removed, progress)
     engine: dict[str, Any] = {"name": executor.name, "workers": executor.workers}
     if getattr(executor, "counters", None):
@@ -210,7 +210,7 @@ def _missing_result(source: str, pattern: str) -> InputResult:
 
 
 def _dedup_phase(
-    plan: Plan, inputs: list[InputResult]
+    plan: Plan, inputs: list[InputResult], executor: Any = None
 ) -> tuple[dict[str, Any], dict[str, Any] | None, list[dict[str, Any]]]:
     dedup = plan.config.dedup
     if dedup.exact is None and dedup.minhash is None:
@@ -223,7 +223,9 @@ def _dedup_phase(
         result = DedupResult.load(saved)
     else:
         faults.checkpoint("dedup.resolve")
-        result = resolve(
+        # An engine may resolve in its own shuffle (Spark, Beam); the result must equal the local one.
+        resolver = getattr(executor, "resolve_dedup", None) or resolve
+        result = resolver(
             feature_files, dedup, work_dir=os.path.join(plan.work_dir, "dedup"), workers=1, previous=list(dedup.against)
         )
         faults.checkpoint("dedup.save")
@@ -235,20 +237,11 @@ def _dedup_phase(
         from pajama.storage import sha256_file
 
         base = (local_path(plan.release_uri) or plan.release_uri).rstrip("/")
-        for src in plan.sources:
-            files = [_feature_path(plan, r) for r in inputs if r.features and r.source == src.name]
-            for path in write_signatures(files, os.path.join(base, "minhash", src.name), shards=plan.config.shards):
-                sha, size = sha256_file(path)
-                signature_files.append(
-                    {
-                        "kind": "minhash",
-                        "path": path.removeprefix(base + "/"),
-                        "sha256": sha,
-                        "bytes": size,
-                        "documents": None,
-                        "source": src.name,
-                    }
-                )
+        for path in write_signatures(feature_files, base, shards=plan.config.shards, result=result):
+            sha, size = sha256_file(path)
+            rel = path.removeprefix(base + "/")
+            signature_files.append({"kind": "minhash", "path": rel, "sha256": sha, "bytes": size,
+                                    "documents": None, "source": rel.split("/")[1]})
     removed = {
         k: {"reason": v.reason, "duplicate_of": v.duplicate_of, "cluster_id": v.cluster_id}
         for k, v in result.removed.items()

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -30,8 +29,6 @@ from pajama._transfer import HUB_PREFIX, FsspecRemote, Remote, version_key
 from pajama.errors import CheckFailed, ConfigError
 from pajama.manifests.verify import _parse_sums, load_manifest, verify
 from pajama.storage import CHUNK, atomic_write, join, local_path
-
-log = logging.getLogger(__name__)
 
 INDEX = "versions.json"
 RESUME_MARK = ".pajama-publish"  # inside <version>/ while a publish is in progress: the release_digest

@@ -11,6 +11,7 @@ import lzma
 import os
 import posixpath
 import tempfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, BinaryIO
@@ -160,7 +161,7 @@ class CappedReader(io.RawIOBase):
     def readinto(self, b: Any) -> int:
         try:  # read1: return what one step decompressed, so bytes before a truncation are not lost
             data = self._read(len(b))
-        except (EOFError, OSError, zstandard.ZstdError, lzma.LZMAError) as e:
+        except (EOFError, OSError, zstandard.ZstdError, lzma.LZMAError, zlib.error) as e:
             raise InputError("input.truncated", f"{self._name}: {e}") from e
         n = len(data)
         self.produced += n
@@ -260,6 +261,7 @@ def atomic_write(uri: str, mode: str = "wb") -> Iterator[IO[Any]]:
         directory = os.path.dirname(path) or "."
         os.makedirs(directory, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a release is meant to be read by others
         try:
             with os.fdopen(fd, mode) as f:
                 yield f
@@ -282,6 +284,12 @@ def atomic_write(uri: str, mode: str = "wb") -> Iterator[IO[Any]]:
         with contextlib.suppress(Exception):
             fs.rm(tmp_path)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def sha256_file(uri: str) -> tuple[str, int]:

@@ -19,7 +19,8 @@ Each document's meta: repo, commit (when known), path, language (from extension 
 license (SPDX expression, LicenseRef-*, or NONE), license_confidence, license_evidence (a list of
 {file, method, license, score}). Files are yielded in path order. Skips are counted by reason (see
 _code_files): code.vendored, code.lock_file, code.excluded_extension, code.minified, code.too_large,
-code.binary, code.not_utf8, code.generated, code.symlink, code.submodule, code.special_file, archive.*.
+code.binary, code.not_utf8, code.generated, code.symlink, code.submodule, code.special_file,
+code.bad_path (a file name that is not UTF-8), archive.*.
 
 License: the repository's (license_detect.detect_repository over the root's license files, package
 metadata and READMEs); a folder with its own license file governs the files below it; a file's own
@@ -111,6 +112,11 @@ class GitHubReader(FileRules):
         name = repo_name(self.repo, inp.name, repo.remote)
         licenses = self._licenses(repo, entries) if self.detect_licenses else {}
         for entry in entries:
+            if not _valid_utf8(entry.path):  # ids, meta and JSON need text paths
+                yield Skip(
+                    "code.bad_path", {"path": entry.path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")}
+                )
+                continue
             locator = {"path": entry.path}
             reason = entry.skip or self.path_skip(entry.path, entry.size)
             if reason is not None:
@@ -158,6 +164,14 @@ def _prefixed(detection: Detection, folder: str) -> Detection:
         return detection
     evidence = tuple(replace(e, file=f"{folder}/{e.file}") for e in detection.evidence)
     return Detection(detection.expression, detection.confidence, evidence)
+
+
+def _valid_utf8(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _governing(licenses: dict[str, Detection], path: str) -> Detection:

@@ -76,7 +76,7 @@ def _reader_texts(paths: list[str], name: str, key: str) -> Iterator[str]:
     from pajama.storage import InputFile
 
     cls = registry.get_reader(name, f"{key}-reader")
-    reader = options.build(cls, {}, f"{key}-reader")
+    reader: Any = options.build(cls, {}, f"{key}-reader")
     for raw in paths:
         if not os.path.exists(raw):
             raise ConfigError(key, f"no such file or folder: {raw}")

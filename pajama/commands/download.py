@@ -15,7 +15,9 @@ def register(sub: Any) -> None:
     p.add_argument("uri", help="hf://datasets/ORG/NAME, https://mirror/.../, s3://..., or a folder")
     p.add_argument("--to", required=True, metavar="DIR", help="the folder that becomes the release folder")
     p.add_argument("--version", default=None, help="the version to fetch (default: the latest published)")
-    p.add_argument("--source", dest="sources", action="append", default=[], help="only this source (repeatable)")
+    p.add_argument(
+        "--source", dest="sources", action="append", default=[], metavar="S", help="only this source (repeatable)"
+    )
     p.add_argument(
         "--shards",
         dest="patterns",
@@ -29,9 +31,10 @@ def register(sub: Any) -> None:
         dest="kinds",
         action="append",
         default=[],
+        metavar="KIND",
         help="only shards of this kind: data, rejected, signals, minhash, tokens (repeatable)",
     )
-    p.add_argument("--workers", type=int, default=4, help="parallel transfers")
+    p.add_argument("--workers", type=int, default=4, metavar="N", help="parallel transfers (default 4)")
     p.set_defaults(func=main)
 
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pajama.filters.fineweb import FineWeb
+from pajama.filters.signals import TextStats
 
 from pajama.record import Record
 
@@ -55,11 +56,16 @@ def test_no_punctuation_at_all_can_be_allowed() -> None:
     assert FineWeb(allow_no_end_punct=True)(rec(text)).kept
 
 
+PIECES = ["word ", "Word. ", "\n", "\n\n", "a", "!", " ", "end.", " -- ", "…"]
+
+
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(["word ", "Word. ", "\n", "\n\n", "a", "!", " ", "end."]), max_size=150).map("".join))
+@given(st.lists(st.sampled_from(PIECES), max_size=150).map("".join))
 def test_never_changes_text_and_decides_from_signals(text: str) -> None:
     r = rec(text)
     v = FineWeb()(r)
     assert r.text == text and v.text is None
     again = FineWeb().decide(json.loads(json.dumps(dict(v.signals))))
     assert (again.kept, again.reason) == (v.kept, v.reason)
+    words = TextStats(text).words  # the quick word count FineWeb uses equals the full word list's length
+    assert v.signals["newlines_per_word"] == (text.count("\n") / len(words) if words else 0.0)

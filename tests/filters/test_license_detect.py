@@ -139,3 +139,29 @@ def test_no_license_text_is_copied_into_the_repository(repo_root: Path) -> None:
         for path in (repo_root / folder).rglob("*"):
             if path.is_file() and path.suffix in ("", ".py", ".txt", ".json", ".md"):
                 assert not pattern.search(path.read_text(errors="replace")), path
+
+
+def test_pointer_files_and_short_custom_terms() -> None:
+    pointer = "Made available under the terms of *either* of the licenses found in LICENSE.APACHE or LICENSE.BSD."
+    found = detect_repository(
+        {
+            "LICENSE": pointer,
+            "LICENSE.APACHE": reference_text("Apache-2.0"),
+            "LICENSE.BSD": reference_text("BSD-3-Clause"),
+        }
+    )
+    assert found.expression == "Apache-2.0 OR BSD-3-Clause"
+    assert [e.method for e in found.evidence] == ["license_file", "license_file", "license_pointer"]
+    alone = detect_repository({"LICENSE": "MIT License\n\nCopyright (c) 2020 Bob\n"})
+    assert (alone.expression, alone.confidence) == ("MIT", 0.6)  # a name without the text is weaker evidence
+    proprietary = "All rights reserved. You may not copy, modify or distribute this software without permission."
+    assert detect_repository({"LICENSE": proprietary}).expression == "LicenseRef-unknown"
+    assert detect_repository({"LICENSE": "Copyright (c) 2020 Bob\n"}).expression == "NONE"
+
+
+def test_header_statements() -> None:
+    ev = file_evidence("a.py", "# Author: X\n# License: BSD 3 clause\nimport os\n")
+    assert ev is not None and (ev.license, ev.method) == ("BSD-3-Clause", "header_statement")
+    ev = file_evidence("b.py", '"""Tools.\n\nLicensed under the MIT License.\n"""\nimport os\n')
+    assert ev is not None and ev.license == "MIT"
+    assert file_evidence("c.py", "# licence: who knows\nx = 1\n") is None

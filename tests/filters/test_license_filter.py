@@ -5,6 +5,8 @@ from __future__ import annotations
 import pickle
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pajama.filters._license_expr import ExpressionError, evaluate, join, parse
 from pajama.filters.license import POLICIES, LicensePolicy
 
@@ -12,6 +14,10 @@ from pajama.errors import ConfigError
 from pajama.options import build
 from pajama.record import Record
 from pajama.registry import get_filter
+
+
+def _combine(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.tuples(children, st.sampled_from([" AND ", " OR "]), children).map(lambda t: f"({t[0]}{t[1]}{t[2]})")
 
 
 def verdict(policy: LicensePolicy, license: str | None, confidence: float | None = None):
@@ -90,3 +96,12 @@ def test_expression_grammar() -> None:
     assert join("AND", ["MIT OR Apache-2.0", "BSD-3-Clause", "BSD-3-Clause"]) == "BSD-3-Clause AND (MIT OR Apache-2.0)"
     ok, failing = evaluate(parse("(A OR B) AND C"), lambda i: i in {"B"})
     assert (ok, failing) == (False, ["C"])
+
+
+@given(st.recursive(st.sampled_from(["MIT", "Apache-2.0", "GPL-3.0+", "BSD-3-Clause"]), _combine, max_leaves=6))
+def test_printing_an_expression_keeps_its_meaning(text: str) -> None:
+    expr = parse(text)
+    again = parse(str(expr))
+    assert str(again) == str(expr)
+    for allowed in ({"MIT"}, {"Apache-2.0", "BSD-3-Clause"}, set()):
+        assert evaluate(again, allowed.__contains__) == evaluate(expr, allowed.__contains__)

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 from contextlib import redirect_stdout
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pajama.filters.c4 import C4Paragraph
+from pajama.filters.pii import PII
 
 from pajama import options, registry
 from pajama.cli import main
 from pajama.errors import ConfigError
+from pajama.record import Record
 
 MINE = {"gopher", "c4", "fineweb", "fineweb_full", "redpajama_v1_cc", "redpajama_v2_example"}
 OTHERS = {"language"}  # filters of other modules that a preset may name (their own options)
@@ -96,3 +102,25 @@ def test_list_presets_shows_every_threshold() -> None:
     for name in MINE:
         assert f"{name}@1" in text
     assert "'max_dup_10gram_frac': 0.1" in text and "'min_sentences': 3" in text
+
+
+PIECES = ["The ", "cat ", "sat. ", "\n", "\n\n", "• ", "#", "...", "{", "lorem ipsum ", "a@b.io ", "10.0.0.1 ", "—"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=80).map("".join))
+def test_preset_filters_change_text_only_with_an_edit(text: str) -> None:
+    stages = [f for name in ("gopher", "c4", "fineweb", "redpajama_v2_example") for f in built(name)]
+    stages += [PII(), C4Paragraph()]
+    for f in stages:
+        record = Record(id="prop/1", text=text, source="t", meta={}, origin={})
+        v = f(record)
+        assert record.text == text
+        assert v.text is None or (v.kept and v.edit)
+        again = f.decide(json.loads(json.dumps(dict(v.signals))))
+        assert (again.kept, again.reason) == (v.kept, v.reason)
+        assert all(type(x) in (int, float, bool, str) for x in v.signals.values())
+
+
+def built(name: str) -> list[Any]:
+    return [options.build(registry.get_filter(n), o, f"filters.{n}") for n, o in specs(name)]

@@ -17,7 +17,7 @@ from pajama.driver import run
 #: per-source min_length thresholds that split each quickstart sample into kept and dropped documents
 #: (the samples' word counts: docs 2..8571, web 229..7185, wiki 28..8558, arxiv 1550/7204, books 1988/2139,
 #: stackexchange 82..281)
-MIN_WORDS = {"docs": 60, "snapshot": 60, "web": 500, "wiki": 1200, "arxiv": 3000, "books": 2060, "se": 150}
+MIN_WORDS = {"code": 500, "docs": 60, "snapshot": 60, "web": 500, "wiki": 1200, "arxiv": 3000, "books": 2060, "se": 150}
 READERS = {
     "docs": ("jsonl", ["samples/docs/*.jsonl", "samples/docs/*.jsonl.gz"], {}),
     "snapshot": ("parquet", ["samples/docs/snapshot.parquet"], {"id_field": None, "meta_fields": ["title"]}),
@@ -26,6 +26,7 @@ READERS = {
     "arxiv": ("arxiv", ["samples/arxiv/*.tar.gz"], {}),
     "books": ("books", ["samples/books/*.txt"], {}),
     "se": ("stackexchange", ["samples/stackexchange/sample.stackexchange.com"], {}),
+    "code": ("github", ["samples/code/*.tar.gz"], {}),
 }
 
 

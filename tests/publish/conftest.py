@@ -87,7 +87,7 @@ def file_server(tmp_path: Path) -> Iterator[FileServer]:
 
 
 @pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
+def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeHub]:
     """A loopback Hub that stores every file as a regular git file (no LFS: with hf_xet installed, LFS
     uploads go through Xet storage, which this server does not speak). The LFS path is covered by the
     subprocess test that sets HF_HUB_DISABLE_XET."""
@@ -95,6 +95,7 @@ def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
         monkeypatch.setenv("HF_ENDPOINT", server.url)
         monkeypatch.setenv("HF_TOKEN", server.token)
         monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+        monkeypatch.setenv("HF_XET_CACHE", str(tmp_path / "xet"))  # hf_xet's logs, not in ~/.cache
         yield server
 
 

@@ -98,3 +98,13 @@ def test_a_stale_file_of_another_release_is_overwritten(release: Path, tmp_path:
     stale.write_bytes(b"\0" * (release / shard).stat().st_size)
     publish(str(release), str(target))
     assert stale.read_bytes() == (release / shard).read_bytes()
+
+
+def test_parquet_card_keeps_one_config(parquet_release: Path, tmp_path: Path) -> None:
+    """Parquet shards share one schema, so the root card keeps a single config with a split per source."""
+    publish(str(parquet_release), str(tmp_path / "home"))
+    front = yaml.safe_load((tmp_path / "home" / "README.md").read_text().split("---\n")[1])
+    own = yaml.safe_load((parquet_release / "README.md").read_text().split("---\n")[1])
+    assert [c["config_name"] for c in front["configs"]] == ["default"]
+    expected = [{**e, "path": f"1.0.0/{e['path']}"} for c in own["configs"] for e in c["data_files"]]
+    assert front["configs"][0]["data_files"] == expected

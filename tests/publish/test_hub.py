@@ -61,6 +61,8 @@ def test_versions_on_the_hub(
     download(URI, tmp_path / "old", version="1.0.0", sources=["snapshot"])
     wanted = {p for p in release_files(release) if p.startswith("data/snapshot/")}
     assert {p for p in release_files(tmp_path / "old") if "/" in p} == wanted
+    pinned = download(f"{URI}@v1.0.0", tmp_path / "pinned", kinds=["data"])
+    assert pinned.manifest["release_digest"] == json.loads((release / "manifest.json").read_text())["release_digest"]
     commits = len(hub.repos[REPO].commits)
     assert publish(str(release), URI).already
     with pytest.raises(CheckFailed, match="already published"):
@@ -84,6 +86,7 @@ def test_lfs_upload_and_download_through_the_cli(release: Path, tmp_path: Path) 
             "HF_TOKEN": hub.token,
             "HF_HUB_DISABLE_XET": "1",
             "HF_HOME": str(tmp_path / "hf"),
+            "HF_XET_CACHE": str(tmp_path / "hf" / "xet"),
             "HF_HUB_DISABLE_PROGRESS_BARS": "1",
         }
         env.pop("HF_HUB_OFFLINE", None)

@@ -139,17 +139,26 @@ def test_sigkill_at_seeded_random_checkpoints_then_resume(
     print(f"{len(kills)} kills in {campaigns} campaigns ({attempts} attempts): {dict(by_phase)}")
 
 
-def test_fault_plan_from_environment_kills_between_manifest_and_seal(samples: Path, tmp_path: Path) -> None:
-    """PAJAMA_FAULT works in a fresh interpreter; a crash after manifest.json but before SHA256SUMS (the
-    seal) leaves a release the same config resumes, not one that `already exists`."""
+def test_kills_while_sealing_leave_no_temporary_files_and_resume(samples: Path, tmp_path: Path) -> None:
+    """PAJAMA_FAULT works in a fresh interpreter. Kills after manifest.json but before SHA256SUMS (the seal),
+    and inside the renames of manifest.json and SHA256SUMS: the same config resumes the unsealed release
+    (it does not `already exist`), and the temporary files of the killed writes do not end up in it."""
     cfg = multi_source_config(tmp_path / "c.yaml", samples, tmp_path / "out", dedup={})
     release = tmp_path / "out/crash/1.0.0"
-    killed = run_pajama("run", str(cfg), "--workers", "1", cwd=tmp_path, env={"PAJAMA_FAULT": "manifest.sums:1"})
+    run = ("run", str(cfg), "--workers", "1")
+    killed = run_pajama(*run, cwd=tmp_path, env={"PAJAMA_FAULT": "manifest.sums:1"})
     assert killed.code == -9
     assert (release / "manifest.json").exists() and not (release / "SHA256SUMS").exists()
-    done = run_pajama("run", str(cfg), "--workers", "1", cwd=tmp_path)
-    assert done.code == 0, done.stderr
-    assert (release / "SHA256SUMS").exists()
+    trace = tmp_path / "trace.txt"
+    assert forked_pajama(*run, cwd=tmp_path, fault="manifest.sums:1", log=trace) == -9
+    renames = trace.read_text().split().count("storage.rename")  # the last one wrote manifest.json
+    for n, name in ((renames, "manifest"), (renames + 1, "SHA256SUMS")):
+        assert forked_pajama(*run, cwd=tmp_path, fault=f"storage.rename:{n}") == -9
+        assert name in {p.name.split(".")[1] for p in release.glob(".*.tmp")}  # killed inside that write
+    assert forked_pajama(*run, cwd=tmp_path) == 0
+    assert not [p for p in release.rglob(".*") if p.is_file()]
     assert verify_release(release) == []
-    again = run_pajama("run", str(cfg), "--workers", "1", cwd=tmp_path)
+    listed = [line.split()[1] for line in (release / "SHA256SUMS").read_text().splitlines()]
+    assert sorted(listed) == sorted(str(p.relative_to(release)) for p in final_names(release) if p.name != "SHA256SUMS")
+    again = run_pajama(*run, cwd=tmp_path)
     assert again.code == 2 and "already exists" in again.stderr  # a sealed release is never redone

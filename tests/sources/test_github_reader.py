@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import pickle
 import tarfile
 import zipfile
 from collections import Counter
@@ -181,3 +182,19 @@ def test_repository_names() -> None:
     assert repo_name(None, "mirror/micrograd.git", "git@github.com:karpathy/micrograd.git") == "karpathy/micrograd"
     assert repo_name(None, "work", "https://github.com/pallets/itsdangerous") == "pallets/itsdangerous"
     assert repo_name(None, "snapshots/widgets.zip", None) == "widgets"
+
+
+def test_reader_pickles_cheaply() -> None:
+    reader = build(get_reader("github"), {"repo": "acme/widgets", "include_extensions": [".py"]}, "x")
+    blob = pickle.dumps(reader)
+    assert pickle.loads(blob) == reader and len(blob) < 4000
+
+
+def test_file_names_that_are_not_utf8_are_skipped(tmp_path: Path) -> None:
+    root = tmp_path / "acme__widgets"
+    root.mkdir()
+    (root / "ok.py").write_text("x = 1\n")
+    with open(os.path.join(os.fsencode(root), b"caf\xe9.py"), "wb") as f:
+        f.write(b"y = 2\n")
+    docs, skips, _ = read(InputFile(uri=str(root), name=root.name, source="code", is_dir=True))
+    assert [d.meta["path"] for d in docs] == ["ok.py"] and skips == Counter({"code.bad_path": 1})

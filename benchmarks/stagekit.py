@@ -1,0 +1,72 @@
+"""What the stage modules share: the stage registry, a timer, and reading the corpus back."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+StageFn = Callable[[argparse.Namespace], dict[str, Any]]
+STAGES: dict[str, StageFn] = {}
+
+
+def stage(name: str) -> Callable[[StageFn], StageFn]:
+    """Register a stage function under `name` (what `python -m benchmarks.stages NAME` runs)."""
+
+    def register(fn: StageFn) -> StageFn:
+        STAGES[name] = fn
+        return fn
+
+    return register
+
+
+class Timer:
+    """Wall and CPU seconds (all threads of this process) of a `with` block."""
+
+    def __enter__(self) -> Timer:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
+
+
+def doc_files(corpus: Path) -> list[Path]:
+    return sorted((corpus / "docs").glob("part-*.jsonl"))
+
+
+def iter_docs(corpus: Path, limit: int | None = None) -> Iterator[dict[str, Any]]:
+    """The corpus documents in id order ({"id", "text"}), the first `limit` of them when given."""
+    n = 0
+    for path in doc_files(corpus):
+        with open(path, "rb") as f:
+            for line in f:
+                if limit is not None and n >= limit:
+                    return
+                n += 1
+                yield orjson.loads(line)
+
+
+def truth_column(corpus: Path, column: str) -> dict[str, Any]:
+    """{document id: value} of one truth.parquet column."""
+    import pyarrow.parquet as pq
+
+    truth = pq.read_table(corpus / "truth.parquet", columns=["id", column])
+    return dict(zip(truth["id"].to_pylist(), truth[column].to_pylist(), strict=True))
+
+
+def texts_by_kind(corpus: Path, limit: int | None) -> dict[str, list[str]]:
+    """The first `limit` documents' texts, grouped by their true kind."""
+    kind = truth_column(corpus, "kind")
+    groups: dict[str, list[str]] = {}
+    for doc in iter_docs(corpus, limit):
+        groups.setdefault(kind[doc["id"]], []).append(doc["text"])
+    return groups
+
+
+def megabytes(texts: list[str]) -> float:
+    return sum(len(t.encode()) for t in texts) / 1e6
