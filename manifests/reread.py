@@ -122,13 +122,19 @@ def _handler(reader: str, locator: dict[str, Any]) -> Callable[[str, dict[str, A
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding): UTF-8 when the bytes are, else cp1252, else latin-1 (never fails)."""
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1"), "latin-1"
+    """(text, encoding) for display: UTF-8 when the bytes are, or mostly are (bad bytes become U+FFFD: a
+    page that mixes encodings), else cp1252, else latin-1. Never fails."""
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        lossy = data.decode("utf-8", errors="replace")
+    bad = lossy.count("\ufffd")
+    if sum(1 for c in lossy if c > "\x7f") > 2 * bad:  # more valid multi-byte characters than bad bytes
+        return lossy, f"utf-8 ({bad} bad bytes replaced)"
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
 
 
 def _open(path: str) -> BinaryIO:

@@ -118,15 +118,28 @@ def _stages(specs: list[FilterSpec], key: str) -> list[Stage]:
         where = f"{key}.filters[{i}]"
         name, opts = _split_spec(spec, where)
         if registry.is_preset(name):
-            if opts:
-                raise ConfigError(where, f"preset {name!r} takes no options; list its filters to change them")
             preset = registry.get_preset(name, where)
-            for sub in _stages(preset.filters, f"{where}<{name}>"):
+            for sub in _stages(_override_preset(preset.filters, opts, f"{where}.{name}"), f"{where}.{name}"):
                 stages.append(_stage(sub.name, type(sub.filter), sub.filter, stages))
             continue
         cls = registry.get_filter(name, where)
         stages.append(_stage(cls.name, cls, options.build(cls, opts, f"{where}.{name}"), stages))
     return stages
+
+
+def _override_preset(specs: list[FilterSpec], overrides: dict[str, Any], where: str) -> list[FilterSpec]:
+    """`{preset: {filter: {option: value}}}` changes options of the preset's filters (e.g. a model path)."""
+    names = [_split_spec(spec, where)[0] for spec in specs]
+    for filter_name, opts in overrides.items():
+        if filter_name not in names:
+            raise ConfigError(f"{where}.{filter_name}", f"not a filter of this preset; its filters: {', '.join(names)}")
+        if not isinstance(opts, dict):
+            raise ConfigError(f"{where}.{filter_name}", "expected a mapping of options")
+    out: list[FilterSpec] = []
+    for spec, filter_name in zip(specs, names, strict=True):
+        base = _split_spec(spec, where)[1]
+        out.append({filter_name: {**base, **overrides.get(filter_name, {})}})
+    return out
 
 
 def _split_spec(spec: FilterSpec, where: str) -> tuple[str, dict[str, Any]]:

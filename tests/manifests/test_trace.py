@@ -331,8 +331,12 @@ def test_trace_wet_and_arc_records_of_the_corpus(tmp_path: Path, corpus: Path) -
         for record in kept[:3]:
             t = trace(str(release), record["id"])
             assert t.reread is not None and t.reread.raw is not None, t.reread
+            bodies = {}
             with open(path, "rb") as f:
                 it = ArchiveIterator(f, arc2warc=False)
-                bodies = {it.get_record_offset(): r.content_stream().read() for r in it}
+                for r in it:
+                    body = r.content_stream().read()  # read first: warcio knows the offset after that
+                    bodies[it.get_record_offset()] = body
             offset = record["origin"]["locator"]["offset"]
-            assert t.reread.raw.text == bodies[offset].decode("utf-8", "replace")
+            encoding = t.reread.raw.fields["encoding"]
+            assert t.reread.raw.text == bodies[offset].decode(encoding.split()[0], "replace")

@@ -100,3 +100,16 @@ def test_unreadable_config_and_unwritable_output(tmp_path: Path) -> None:
     proc = pajama("run", str(cfg))
     assert proc.returncode != 0
     assert "file-not-folder" in proc.stderr
+
+
+def test_preset_options_override_its_filters(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path / "c.yaml", [str(tmp_path / "*.jsonl")], tmp_path / "out",
+                       filters=[{"gopher": {"gopher_quality": {"min_words": 10}}}])
+    plan = json.loads(pajama("run", str(cfg), "--dry-run", check=True).stdout)
+    stages = {s["filter"]: s["params"] for s in plan["plan"]["sources"][0]["stages"]}
+    assert stages["gopher_quality"]["min_words"] == 10
+    assert stages["gopher_quality"]["max_words"] == 100_000  # the preset's other values stay
+    assert "gopher_repetition" in stages
+    bad = pajama("run", str(cfg), "--dry-run", "--set", "sources.docs.filters.0={gopher: {c4: {}}}")
+    assert bad.returncode == 2
+    assert "sources.docs.filters[0].gopher.c4" in bad.stderr
