@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from pajama.errors import InputError
 from pajama.storage import is_remote, local_path, sha256_file, tree_digest
 
 MAX_RAW_BYTES = 64 << 20
+_REF = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._/-]*$")  # a commit id or ref name, never an option
 
 
 @dataclass
@@ -107,18 +109,11 @@ def reread(
 
 
 def _handler(reader: str, locator: dict[str, Any]) -> Callable[[str, dict[str, Any]], RawRecord]:
+    """By the reader's name, else by what the locator holds (a new reader with a familiar locator)."""
     if reader in HANDLERS:
         return HANDLERS[reader]
-    for key, handler in (
-        ("offset", _warc),
-        ("page_id", _wiki),
-        ("post_id", _stackexchange),
-        ("line", _jsonl),
-        ("row", _parquet),
-    ):
-        if key in locator:
-            return handler
-    return _file
+    by_key = {"offset": _warc, "page_id": _wiki, "post_id": _stackexchange, "line": _jsonl, "row": _parquet}
+    return next((handler for key, handler in by_key.items() if key in locator), _file)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -253,6 +248,8 @@ def _folder_file(root: str, rel: str, commit: Any) -> bytes:
         with open(full, "rb") as f:
             return f.read(MAX_RAW_BYTES + 1)
     if os.path.isfile(os.path.join(root, "HEAD")) and os.path.isdir(os.path.join(root, "objects")):
+        if commit is not None and not _REF.match(str(commit)):
+            raise LookupError(f"not a commit: {commit!r}")
         spec = f"{commit or 'HEAD'}:{rel}"
         out = subprocess.run(["git", "--git-dir", root, "show", spec], capture_output=True, timeout=60, check=False)
         if out.returncode == 0:
