@@ -41,7 +41,8 @@ def verify_main(args: argparse.Namespace) -> int:
         print(f"FAIL {problem}")
     if problems:
         raise CheckFailed(f"{args.release}: {len(problems)} problem(s)")
-    print(f"OK {args.release}: schema, checksums and accounting verified")
+    signed = " and the signature" if args.key else ""
+    print(f"OK {args.release}: schema, checksums and accounting{signed} verified")
     return 0
 
 
