@@ -1,20 +1,20 @@
 """Measuring a stage: wall time, CPU time and peak memory of a child process and all its descendants.
 
 Every stage runs in a fresh child process, so its peak RSS is its own. Two memory figures:
-    peak_rss_mb        the largest resident set of any one process (ru_maxrss of the child and of the
-                       descendants it waited for, and the sampled maximum)
-    peak_tree_rss_mb   the largest sum of resident sets over the whole process tree, sampled every
-                       SAMPLE_SECONDS from /proc (what the machine needed; workers share little)
-CPU time is user + system of the child and its descendants ("per core" rates divide by it, so other
-work on the machine skews them less than it skews wall time). Without /proc (not Linux) only the
-rusage figures are available.
+    peak_rss_mb        the largest resident set of any one process, sampled every SAMPLE_SECONDS from
+                       /proc; stages also report their own high-water mark (VmHWM, see peak_rss_mb())
+    peak_tree_rss_mb   the largest sum of resident sets over the whole process tree, sampled likewise
+                       (what the machine needed; worker processes share little)
+Not ru_maxrss of the child: on Linux a child started by fork/vfork + exec inherits the parent's
+high-water mark, so it would report the suite's own size for every stage. CPU time is user + system of
+the child and its descendants ("per core" rates divide by it, so other work on the machine skews them
+less than it skews wall time).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -123,7 +123,7 @@ def run(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path = REPO, 
     return Measured(
         wall_s=wall,
         cpu_s=max(usage.ru_utime + usage.ru_stime, sum(sampler.cpu.values())),
-        peak_rss_mb=max(usage.ru_maxrss / 1024, sampler.peak_one / 2**20),
+        peak_rss_mb=sampler.peak_one / 2**20,
         peak_tree_rss_mb=max(sampler.peak_tree, sampler.peak_one) / 2**20,
         returncode=proc.returncode,
         stdout=stdout,
@@ -136,11 +136,11 @@ def python(module: str, *args: str, env: dict[str, str] | None = None, check: bo
     return run([sys.executable, "-m", module, *args], env=env, check=check)
 
 
-def self_usage() -> dict[str, float]:
-    """CPU seconds and peak RSS (MB) of this process and the children it waited for, for a stage's own report."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {
-        "cpu_s": own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime,
-        "peak_rss_mb": max(own.ru_maxrss, kids.ru_maxrss) / 1024,
-    }
+def peak_rss_mb() -> float:
+    """This process's own resident-set high-water mark (VmHWM), in MB; 0 where /proc is missing."""
+    try:
+        with open("/proc/self/status") as f:
+            line = next((x for x in f if x.startswith("VmHWM:")), "VmHWM: 0 kB")
+    except OSError:
+        return 0.0
+    return int(line.split()[1]) / 1024

@@ -128,8 +128,15 @@ def write_docs(out: Path, gen: Generator, size: int) -> dict[str, Any]:
                 line = orjson.dumps({"id": doc_id(i), "text": text}) + b"\n"
                 sink.write(line)
                 total_bytes += len(line)
-                row = (doc_id(i), planned.kind, dup, doc_id(dup_of) if dup else None, round(similarity, 4),
-                       planted, len(text))  # fmt: skip
+                row = (
+                    doc_id(i),
+                    planned.kind,
+                    dup,
+                    doc_id(dup_of) if dup else None,
+                    round(similarity, 4),
+                    planted,
+                    len(text),
+                )
                 for key, value in zip(cols, row, strict=True):
                     cols[key].append(value)
     pq.write_table(pa.table(cols), out / "truth.parquet")
@@ -140,8 +147,9 @@ def summarize(cols: dict[str, list[Any]], size: int, files: int, total_bytes: in
     from collections import Counter
 
     kinds = Counter(k for k, d in zip(cols["kind"], cols["dup"], strict=True) if not d)
-    dups = Counter(f"{d} ({'planted' if p else 'by chance'})" for d, p in zip(cols["dup"], cols["planted"], strict=True)
-                   if d)  # fmt: skip
+    dups = Counter(
+        f"{d} ({'planted' if p else 'by chance'})" for d, p in zip(cols["dup"], cols["planted"], strict=True) if d
+    )
     near = [j for j, d in zip(cols["jaccard"], cols["dup"], strict=True) if d == "near"]
     return {
         "documents": size,
@@ -172,8 +180,11 @@ def write_warc(path: Path, pages: list[tuple[str, str, bytes]], count: int) -> i
             record_id = f"<urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{n}:{url}')}>"
             target = f"{url}#copy{n // len(pages)}" if n >= len(pages) else url
             record = writer.create_warc_record(
-                target, "response", payload=BytesIO(body), http_headers=http,
+                target,
+                "response",
+                payload=BytesIO(body),
+                http_headers=http,
                 warc_headers_dict={"WARC-Record-ID": record_id, "WARC-Date": "2024-05-01T00:00:00Z"},
-            )  # fmt: skip
+            )
             writer.write_record(record)
     return count

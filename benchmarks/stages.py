@@ -21,8 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks import stages_dedup
-from benchmarks.stagekit import STAGES, Timer, doc_files, iter_docs, megabytes, stage, texts_by_kind
+from benchmarks import measure, stages_dedup
+from benchmarks.stagekit import PROFILER, STAGES, Timer, doc_files, iter_docs, megabytes, stage, texts_by_kind
 
 
 @stage("read_jsonl")
@@ -57,8 +57,14 @@ def _warc_stage(args: argparse.Namespace, reader: Any, warm: Any) -> dict[str, A
     with Timer() as t:
         cpu, records, docs = bench_warc.run(reader, files, 1)
     nbytes = sum(p.stat().st_size for p in files)
-    return {"documents": docs, "records": records, "MB": nbytes / 1e6, "wall_s": t.wall, "cpu_s": cpu,
-            "MB_note": "compressed WARC bytes"}  # fmt: skip
+    return {
+        "documents": docs,
+        "records": records,
+        "MB": nbytes / 1e6,
+        "wall_s": t.wall,
+        "cpu_s": cpu,
+        "MB_note": "compressed WARC bytes",
+    }
 
 
 @stage("read_warc")
@@ -98,8 +104,14 @@ def _filter_stage(args: argparse.Namespace, stages: list[tuple[str, Any]]) -> di
             outcome.update(counts)
             by_kind[kind] = round(1 - counts.get("kept", 0) / len(texts), 4)
     texts = [x for g in groups.values() for x in g]
-    return {"documents": len(texts), "MB": megabytes(texts), "wall_s": t.wall, "cpu_s": cpu,
-            "dropped_by_kind": by_kind, "outcome": dict(outcome.most_common())}  # fmt: skip
+    return {
+        "documents": len(texts),
+        "MB": megabytes(texts),
+        "wall_s": t.wall,
+        "cpu_s": cpu,
+        "dropped_by_kind": by_kind,
+        "outcome": dict(outcome.most_common()),
+    }
 
 
 @stage("lid")
@@ -159,12 +171,12 @@ def main(argv: list[str] | None = None) -> int:
     args.work = args.work or args.corpus.parent
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # one core per worker, as bench_tokens measures
     if args.profile:
-        profiler = cProfile.Profile()
-        result = profiler.runcall(STAGES[args.stage], args)
-        profiler.dump_stats(args.profile)
-    else:
-        result = STAGES[args.stage](args)
-    print(json.dumps({"stage": args.stage, **result}))
+        PROFILER.append(cProfile.Profile())
+    result = STAGES[args.stage](args)
+    if args.profile:
+        PROFILER[0].dump_stats(args.profile)
+    own = max(measure.peak_rss_mb(), float(result.pop("worker_peak_rss_mb", 0)))
+    print(json.dumps({"stage": args.stage, **result, "own_peak_rss_mb": own}))
     return 0
 
 

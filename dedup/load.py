@@ -10,6 +10,7 @@ canonically, and are read back partition by partition.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,13 +52,16 @@ class Docs:
 
 
 @dataclass
-class _Part:
+class Part:
+    """One file that takes part: a feature file (release 0) or stored signatures of a previous release."""
+
     path: str
     release: int
     keep: np.ndarray | None  # row mask (previous releases: only the documents they kept)
 
 
-def _exact_matrix(column: pa.Array) -> np.ndarray | None:
+def exact_matrix(column: pa.Array) -> np.ndarray | None:
+    """A binary(16) column of exact hashes as an (n, 2) uint64 matrix (nulls as zeros); None if all null."""
     if column.null_count == len(column):
         return None
     column = column.cast(pa.binary(EXACT_HASH_BYTES))
@@ -73,26 +77,27 @@ def _check(params: dict[str, Any], found: dict[str, Any], path: str) -> None:
             raise ValueError(f"{path}: made with {key}={found[key]!r}, but this run uses {params[key]!r}")
 
 
-def _read_light(parts: list[_Part], params: dict[str, Any]) -> pa.Table:
-    tables = []
-    for part in parts:
-        found = file_parameters(part.path)
-        _check(params, found, part.path)
-        schema = pq.read_schema(part.path)
-        comparable = found.get("normalize") == params.get("normalize")
-        columns = [c for c in LIGHT if c in schema.names and (c != "exact" or comparable)]
-        table = pq.read_table(part.path, columns=columns)
-        if part.keep is not None:
-            table = table.filter(pa.array(part.keep))
-        for name, typ in (("exact", pa.binary(EXACT_HASH_BYTES)), ("url", pa.string()), ("date", pa.string())):
-            if name not in table.column_names:
-                table = table.append_column(name, pa.nulls(table.num_rows, typ))
-        table = table.select(LIGHT).append_column("release", pa.array([part.release] * table.num_rows, pa.int32()))
-        tables.append(table)
-    return pa.concat_tables(tables).combine_chunks()
+def read_light(part: Part, params: dict[str, Any]) -> pa.Table:
+    """The small per-document columns of one file (rows in file order, masked by part.keep), plus release."""
+    found = file_parameters(part.path)
+    _check(params, found, part.path)
+    schema = pq.read_schema(part.path)
+    comparable = found.get("normalize") == params.get("normalize")
+    columns = [c for c in LIGHT if c in schema.names and (c != "exact" or comparable)]
+    table = pq.read_table(part.path, columns=columns)
+    if part.keep is not None:
+        table = table.filter(pa.array(part.keep))
+    for name, typ in (("exact", pa.binary(EXACT_HASH_BYTES)), ("url", pa.string()), ("date", pa.string())):
+        if name not in table.column_names:
+            table = table.append_column(name, pa.nulls(table.num_rows, typ))
+    return table.select(LIGHT).append_column("release", pa.array([part.release] * table.num_rows, pa.int32()))
 
 
-def _first_of_each_id(parts: list[_Part]) -> list[_Part]:
+def _read_light(parts: list[Part], params: dict[str, Any]) -> pa.Table:
+    return pa.concat_tables([read_light(part, params) for part in parts]).combine_chunks()
+
+
+def _first_of_each_id(parts: list[Part]) -> list[Part]:
     """One row per id: an id read twice (an input listed twice, a repeated id field) is one document here;
     the write phase counts the repeat as `dedup.same_id`."""
     seen: set[str] = set()
@@ -106,32 +111,41 @@ def _first_of_each_id(parts: list[_Part]) -> list[_Part]:
                     keep[i] = False
                 else:
                     seen.add(doc_id)
-        out.append(part if keep.all() else _Part(part.path, part.release, keep))
+        out.append(part if keep.all() else Part(part.path, part.release, keep))
     return out
 
 
-def previous_parts(folders: list[str] | tuple[str, ...]) -> list[_Part]:
-    """Stored signatures of previous releases: only the documents each release kept."""
-    parts = []
+def previous_files(folders: list[str] | tuple[str, ...]) -> list[tuple[str, int]]:
+    """(path, release number) of the stored signature files of previous releases, numbered from 1."""
+    files = []
     for number, folder in enumerate(folders, start=1):
         root = os.path.join(folder, "minhash")
         for source in sorted(os.listdir(root)) if os.path.isdir(root) else []:
             for name in sorted(os.listdir(os.path.join(root, source))):
                 if name.endswith(".parquet"):
-                    path = os.path.join(root, source, name)
-                    keep = None
-                    if "duplicate_of" in pq.read_schema(path).names:
-                        dup = pq.read_table(path, columns=["duplicate_of"]).column(0)
-                        keep = pc.is_null(dup).to_numpy(zero_copy_only=False)
-                    parts.append(_Part(path, number, keep))
-    return parts
+                    files.append((os.path.join(root, source, name), number))
+    return files
+
+
+def previous_part(path: str, release: int) -> Part:
+    """A previous release's signature file: only the documents that release kept take part."""
+    keep = None
+    if "duplicate_of" in pq.read_schema(path).names:
+        dup = pq.read_table(path, columns=["duplicate_of"]).column(0)
+        keep = pc.is_null(dup).to_numpy(zero_copy_only=False)
+    return Part(path, release, keep)
+
+
+def previous_parts(folders: list[str] | tuple[str, ...]) -> list[Part]:
+    """Stored signatures of previous releases: only the documents each release kept."""
+    return [previous_part(path, release) for path, release in previous_files(folders)]
 
 
 def load(
     feature_files: list[str], previous: list[str] | tuple[str, ...], params: dict[str, Any], work_dir: str
 ) -> Docs:
     """Read the light columns of every file, index documents canonically, spill signatures to disk."""
-    parts = _first_of_each_id([_Part(p, 0, None) for p in feature_files]) + previous_parts(previous)
+    parts = _first_of_each_id([Part(p, 0, None) for p in feature_files]) + previous_parts(previous)
     table = _read_light(parts, params)
     order = pc.sort_indices(table, sort_keys=[("id", "ascending"), ("release", "ascending")]).to_numpy()
     table = table.take(order)
@@ -149,7 +163,7 @@ def load(
         rank=table.column("source_rank").to_numpy().astype(np.int32),
         length=table.column("length").to_numpy().astype(np.int64),
         previous=table.column("release").to_numpy() > 0,
-        exact=_exact_matrix(table.column("exact").combine_chunks()),
+        exact=exact_matrix(table.column("exact").combine_chunks()),
         has_exact=pc.is_valid(table.column("exact")).to_numpy(zero_copy_only=False),
         url=table.column("url").combine_chunks(),
         date=table.column("date").combine_chunks(),
@@ -165,7 +179,23 @@ def load(
     return docs
 
 
-def _spill_signatures(docs: Docs, parts: list[_Part], position: np.ndarray, work_dir: str) -> None:
+def signature_blocks(part: Part, num_perm: int, with_shingles: bool) -> Iterator[tuple[np.ndarray, pa.Array | None]]:
+    """The signatures of one file in blocks of rows (file order, masked by part.keep): an (n x num_perm)
+    uint32 matrix and, with `with_shingles`, the list column of shingle hashes."""
+    columns = ["signature", "shingles"] if with_shingles else ["signature"]
+    local = 0
+    for batch in pq.ParquetFile(part.path).iter_batches(batch_size=READ_BATCH, columns=columns):
+        block = signature_matrix(batch.column(0), num_perm)
+        lists = batch.column(1) if with_shingles else None
+        if part.keep is not None:
+            mask = part.keep[local : local + len(block)]
+            block = block[mask]
+            lists = lists.filter(pa.array(mask)) if lists is not None else None
+        local += batch.num_rows
+        yield block, lists
+
+
+def _spill_signatures(docs: Docs, parts: list[Part], position: np.ndarray, work_dir: str) -> None:
     """Signatures (and, for verify == "exact", this release's shingle sets) to disk, canonical order."""
     num_perm = int(docs.params["num_perm"])
     docs.signature_path = os.path.join(work_dir, "signatures.npy")
@@ -179,19 +209,11 @@ def _spill_signatures(docs: Docs, parts: list[_Part], position: np.ndarray, work
     with open(docs.shingle_path or os.devnull, "wb") as shingle_file:
         written = 0
         for part in parts:
-            with_shingles = exact_verify and part.release == 0
-            columns = ["signature", "shingles"] if with_shingles else ["signature"]
-            local = 0
-            for batch in pq.ParquetFile(part.path).iter_batches(batch_size=READ_BATCH, columns=columns):
-                block = signature_matrix(batch.column(0), num_perm)
-                if part.keep is not None:
-                    block = block[part.keep[local : local + len(block)]]
-                local += batch.num_rows
+            for block, lists in signature_blocks(part, num_perm, exact_verify and part.release == 0):
                 where = position[row : row + len(block)]
                 row += len(block)
                 sig[where] = block
-                if with_shingles and docs.shingle_start is not None and docs.shingle_count is not None:
-                    lists = batch.column(1)
+                if lists is not None and docs.shingle_start is not None and docs.shingle_count is not None:
                     counts = pc.list_value_length(lists).to_numpy(zero_copy_only=False).astype(np.int64)
                     docs.shingle_start[where] = written + np.cumsum(counts) - counts
                     docs.shingle_count[where] = counts

@@ -71,6 +71,18 @@ def spill(
 
 
 @dataclass(frozen=True)
+class Check:
+    """How candidate pairs are checked: bands and rows (for the first agreeing band), the agreeing
+    signature values that verify a pair (0: every candidate), and the threshold for exact verification."""
+
+    bands: int
+    rows: int
+    min_matches: int
+    threshold: float
+    exact: bool  # compare shingle sets where both documents have them
+
+
+@dataclass(frozen=True)
 class Verify:
     """What a partition worker needs (plain data: pickles cheaply to another process)."""
 
@@ -112,6 +124,62 @@ def _bucket_pairs(docs: np.ndarray, band: np.ndarray, starts: np.ndarray, sizes:
     return np.concatenate(firsts), np.concatenate(seconds), np.concatenate(bands)
 
 
+@dataclass(frozen=True)
+class Buckets:
+    """Candidate pairs of a set of complete buckets (first has the better keep priority), and bucket sizes."""
+
+    first: np.ndarray
+    second: np.ndarray
+    band: np.ndarray  # the band whose bucket proposed the pair
+    capped: int  # buckets larger than BUCKET_ALL_PAIRS (paired with anchors only)
+    largest: int  # the largest bucket, single documents included
+
+
+def bucket_pairs(
+    keys: np.ndarray, docs: np.ndarray, band: np.ndarray, prio: np.ndarray, previous: np.ndarray
+) -> Buckets:
+    """The pairs proposed by band records (keys[i], docs[i], band[i]) that hold every record of each key
+    they hold: buckets sorted by keep priority (prio[doc]), pairs of two previous-release documents left out.
+    `docs` index `prio` and `previous`."""
+    docs = docs.astype(np.int64, copy=False)
+    order = np.lexsort((np.asarray(prio[docs]), keys))
+    keys, docs, band = keys[order], docs[order], band[order].astype(np.int64)
+    boundary = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1], [True]]))
+    starts, sizes = boundary[:-1], np.diff(boundary)
+    multi = sizes > 1
+    first, second, pair_band = _bucket_pairs(docs, band, starts[multi], sizes[multi])
+    keep = ~(np.asarray(previous[first]) & np.asarray(previous[second]))
+    capped = int(np.count_nonzero(sizes > BUCKET_ALL_PAIRS))
+    return Buckets(first[keep], second[keep], pair_band[keep], capped, int(sizes.max(initial=0)))
+
+
+def first_band(sa: np.ndarray, sb: np.ndarray, pair_band: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """Whether each pair's bucket band is the first band where its two signatures agree: a pair is
+    counted once, in that band, however many buckets propose it."""
+    width = bands * rows
+    agree = (sa[:, :width] == sb[:, :width]).reshape(len(sa), bands, rows).all(axis=2)
+    return np.argmax(agree, axis=1) == pair_band
+
+
+def accept(
+    sa: np.ndarray, sb: np.ndarray, min_matches: int, threshold: float, jaccards: np.ndarray | None
+) -> np.ndarray:
+    """Verification: enough agreeing signature values, or, where the exact Jaccard of the two shingle
+    sets is known (>= 0 in `jaccards`), that Jaccard at or above the threshold."""
+    ok = matches(sa, sb) >= min_matches
+    if jaccards is not None:
+        ok = np.where(jaccards >= 0, jaccards >= threshold - 1e-12, ok)
+    return ok
+
+
+def jaccard(x: np.ndarray, y: np.ndarray) -> float:
+    """Jaccard of two sets of distinct shingle hashes; -1 when either is empty (not known)."""
+    if not len(x) or not len(y):
+        return -1.0
+    inter = len(np.intersect1d(x, y, assume_unique=True))
+    return inter / (len(x) + len(y) - inter)
+
+
 def _exact_jaccard(v: Verify, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     flat = np.memmap(v.shingle_path, dtype=np.uint32, mode="r") if v.shingle_path else None
     start = np.load(v.shingle_start_path) if v.shingle_start_path else None
@@ -120,10 +188,7 @@ def _exact_jaccard(v: Verify, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if flat is None or start is None or count is None:
         return out
     for k, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
-        if count[x] and count[y]:
-            sx, sy = flat[start[x] : start[x] + count[x]], flat[start[y] : start[y] + count[y]]
-            inter = len(np.intersect1d(sx, sy, assume_unique=True))
-            out[k] = inter / (count[x] + count[y] - inter)
+        out[k] = jaccard(flat[start[x] : start[x] + count[x]], flat[start[y] : start[y] + count[y]])
     return out
 
 
@@ -132,29 +197,16 @@ def process_partition(path: str, v: Verify) -> dict[str, object]:
     rec = np.fromfile(path, dtype=RECORD)
     prio = np.load(v.prio_path, mmap_mode="r")
     previous = np.load(v.previous_path, mmap_mode="r")
-    docs = rec["doc"].astype(np.int64)
-    order = np.lexsort((np.asarray(prio[docs]), rec["key"]))
-    keys, docs, band = rec["key"][order], docs[order], rec["band"][order].astype(np.int64)
-    boundary = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1], [True]]))
-    starts, sizes = boundary[:-1], np.diff(boundary)
-    multi = sizes > 1
-    first, second, pair_band = _bucket_pairs(docs, band, starts[multi], sizes[multi])
-    keep = ~(previous[first] & previous[second])
-    first, second, pair_band = first[keep], second[keep], pair_band[keep]
+    found = bucket_pairs(rec["key"], rec["doc"], rec["band"], prio, previous)
     sig = np.load(v.signature_path, mmap_mode="r")
     candidates, out_a, out_b = 0, [], []
-    width = v.bands * v.rows
-    for lo in range(0, len(first), PAIR_CHUNK):
-        a, b, pb = first[lo : lo + PAIR_CHUNK], second[lo : lo + PAIR_CHUNK], pair_band[lo : lo + PAIR_CHUNK]
+    for lo in range(0, len(found.first), PAIR_CHUNK):
+        a, b = found.first[lo : lo + PAIR_CHUNK], found.second[lo : lo + PAIR_CHUNK]
         sa, sb = np.asarray(sig[a]), np.asarray(sig[b])
-        agree = (sa[:, :width] == sb[:, :width]).reshape(len(a), v.bands, v.rows).all(axis=2)
-        counted = np.argmax(agree, axis=1) == pb
+        counted = first_band(sa, sb, found.band[lo : lo + PAIR_CHUNK], v.bands, v.rows)
         a, b, sa, sb = a[counted], b[counted], sa[counted], sb[counted]
         candidates += len(a)
-        ok = matches(sa, sb) >= v.min_matches
-        if v.shingle_path:
-            exact = _exact_jaccard(v, a, b)
-            ok = np.where(exact >= 0, exact >= v.threshold - 1e-12, ok)
+        ok = accept(sa, sb, v.min_matches, v.threshold, _exact_jaccard(v, a, b) if v.shingle_path else None)
         out_a.append(np.minimum(a[ok], b[ok]))
         out_b.append(np.maximum(a[ok], b[ok]))
     empty = np.zeros(0, dtype=np.int64)
@@ -162,6 +214,6 @@ def process_partition(path: str, v: Verify) -> dict[str, object]:
         "candidates": candidates,
         "a": np.concatenate(out_a) if out_a else empty,
         "b": np.concatenate(out_b) if out_b else empty,
-        "capped_buckets": int(np.count_nonzero(sizes > BUCKET_ALL_PAIRS)),
-        "largest_bucket": int(sizes.max(initial=0)),
+        "capped_buckets": found.capped,
+        "largest_bucket": found.largest,
     }

@@ -24,6 +24,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from itertools import repeat
@@ -40,7 +41,7 @@ from pajama.dedup.load import Docs, load
 from pajama.dedup.minhash import band_parameters, min_matches
 from pajama.dedup.store import write_signatures
 
-__all__ = ["DedupResult", "DupInfo", "Featurizer", "resolve", "write_signatures"]
+__all__ = ["DedupResult", "DupInfo", "Featurizer", "resolve", "result_of", "write_signatures"]
 
 REASONS = ("dedup.exact", "dedup.url", "dedup.minhash")
 PARTITION_BYTES = 128 << 20
@@ -91,6 +92,26 @@ def lsh_parameters(mh: MinhashConfig) -> dict[str, Any]:
     return {**derived, **weights, "derived": True}
 
 
+def resolve_parameters(cfg: DedupConfig) -> dict[str, Any]:
+    """What the feature files must have been made with, and how pairs are verified."""
+    params = parameters(cfg)
+    if cfg.minhash is not None and cfg.minhash.enabled:
+        params["verify"] = cfg.minhash.verify
+    return params
+
+
+def partition_count(members: int, bands: int) -> int:
+    """Band-record partitions: each holds at most about PARTITION_BYTES of records."""
+    return max(MIN_PARTITIONS, math.ceil(members * bands * lsh.RECORD.itemsize / PARTITION_BYTES))
+
+
+def pair_check(mh: MinhashConfig) -> lsh.Check:
+    """How this config checks candidate pairs (verify "none" accepts every candidate)."""
+    params = lsh_parameters(mh)
+    matches = 0 if mh.verify == "none" else min_matches(mh.threshold, mh.num_perm)
+    return lsh.Check(int(params["bands"]), int(params["rows"]), matches, mh.threshold, mh.verify == "exact")
+
+
 def _context() -> multiprocessing.context.BaseContext:
     # fork: workers only run numpy over memory-mapped files, and fork needs no __main__ guard in callers
     methods = multiprocessing.get_all_start_methods()
@@ -110,22 +131,21 @@ def _minhash(
     mh = cfg.minhash
     if mh is None or docs.signature_path is None:
         raise ValueError("MinHash dedup needs signatures in the feature files")
-    params = lsh_parameters(mh)
-    bands, rows = int(params["bands"]), int(params["rows"])
+    check = pair_check(mh)
     members = np.flatnonzero(alive & (docs.n_shingles > 0))
-    partitions = max(MIN_PARTITIONS, math.ceil(len(members) * bands * lsh.RECORD.itemsize / PARTITION_BYTES))
+    partitions = partition_count(len(members), check.bands)
     np.save(os.path.join(tmp, "prio.npy"), prio)
     np.save(os.path.join(tmp, "previous.npy"), docs.previous)
     verify = lsh.Verify(
         signature_path=docs.signature_path,
         prio_path=os.path.join(tmp, "prio.npy"),
         previous_path=os.path.join(tmp, "previous.npy"),
-        bands=bands,
-        rows=rows,
-        min_matches=min_matches(mh.threshold, mh.num_perm),
-        threshold=mh.threshold,
+        bands=check.bands,
+        rows=check.rows,
+        min_matches=check.min_matches,
+        threshold=check.threshold,
     )
-    if mh.verify == "exact" and docs.shingle_start is not None and docs.shingle_count is not None:
+    if check.exact and docs.shingle_start is not None and docs.shingle_count is not None:
         np.save(os.path.join(tmp, "shingle_start.npy"), docs.shingle_start)
         np.save(os.path.join(tmp, "shingle_count.npy"), docs.shingle_count)
         verify = replace(
@@ -134,13 +154,35 @@ def _minhash(
             shingle_start_path=os.path.join(tmp, "shingle_start.npy"),
             shingle_count_path=os.path.join(tmp, "shingle_count.npy"),
         )
-    if mh.verify == "none":
-        verify = replace(verify, min_matches=0)
-    paths = lsh.spill(docs.signature_path, members, scope, bands, rows, tmp, partitions)
+    paths = lsh.spill(docs.signature_path, members, scope, check.bands, check.rows, tmp, partitions)
     results = _run_partitions(paths, verify, workers)
     a = np.concatenate([r["a"] for r in results]) if results else np.zeros(0, np.int64)
     b = np.concatenate([r["b"] for r in results]) if results else np.zeros(0, np.int64)
     found = clusters(docs, a, b, prio, mh.max_cluster)
+    stats = minhash_stats(
+        mh,
+        documents=len(members),
+        candidates=int(sum(int(r["candidates"]) for r in results)),
+        verified=len(a),
+        capped=int(sum(int(r["capped_buckets"]) for r in results)),
+        largest_bucket=max((int(r["largest_bucket"]) for r in results), default=0),
+        cluster_stats=found.stats,
+    )
+    return found, stats
+
+
+def minhash_stats(
+    mh: MinhashConfig,
+    *,
+    documents: int,
+    candidates: int,
+    verified: int,
+    capped: int,
+    largest_bucket: int,
+    cluster_stats: dict[str, Any],
+) -> dict[str, Any]:
+    """The manifest's minhash section from the numbers of the LSH and cluster steps."""
+    params = lsh_parameters(mh)
     stats = {
         "params": {
             "threshold": mh.threshold,
@@ -154,16 +196,57 @@ def _minhash(
             "verify": mh.verify,
             "max_cluster": mh.max_cluster,
         },
-        "documents": len(members),
-        "partitions": partitions,
-        "candidate_pairs": int(sum(int(r["candidates"]) for r in results)),
-        "verified_pairs": len(a),
-        "capped_buckets": int(sum(int(r["capped_buckets"]) for r in results)),
-        "largest_bucket": max((int(r["largest_bucket"]) for r in results), default=0),
-        **found.stats,
+        "documents": documents,
+        "partitions": partition_count(documents, int(params["bands"])),
+        "candidate_pairs": candidates,
+        "verified_pairs": verified,
+        "capped_buckets": capped,
+        "largest_bucket": largest_bucket,
+        **cluster_stats,
     }
-    stats["rejected_pairs"] = stats["candidate_pairs"] - stats["verified_pairs"]
-    return found, stats
+    stats["rejected_pairs"] = candidates - verified
+    return stats
+
+
+def open_stats(cfg: DedupConfig, *, documents: int, previous_documents: int) -> dict[str, Any]:
+    """The stats every resolve starts with; documents of this release and of previous ones."""
+    return {
+        "order": ["exact", "url", "minhash"],
+        "scope": cfg.scope,
+        "keep": keep.KEEP_RULE,
+        "documents": documents,
+        "previous_documents": previous_documents,
+    }
+
+
+def exact_stats(cfg: DedupConfig, *, groups: int, removed: int) -> dict[str, Any]:
+    normalize = sorted(cfg.exact.normalize) if cfg.exact is not None else []
+    return {"normalize": normalize, "groups": groups, "removed": removed}
+
+
+def url_stats(*, groups: int, removed: int) -> dict[str, Any]:
+    return {"groups": groups, "removed": removed}
+
+
+def result_of(removals: Iterable[tuple[str, str, str, str]], stats: dict[str, Any]) -> DedupResult:
+    """The result from (id, duplicate_of, reason, source) of every removed document; completes the stats
+    (warnings, removal counts). The order of `removals` does not matter."""
+    stats["warnings"] = [
+        f"near-duplicate cluster of {c['size']} documents exceeds max_cluster "
+        f"{stats['minhash']['params']['max_cluster']}: {c['cluster_id']}"
+        for c in stats.get("minhash", {}).get("oversized_clusters", [])
+    ]
+    rows = sorted(removals)
+    removed = {i: DupInfo(k, f"{n.split('.')[1]}:{k}", n) for i, k, n, _ in rows}
+    names = [n for _, _, n, _ in rows]
+    by_source: dict[str, dict[str, int]] = {}
+    for _, _, name, src in rows:
+        counts = by_source.setdefault(src, {})
+        counts[name] = counts.get(name, 0) + 1
+    stats["removed"] = len(removed)
+    stats["removed_by_reason"] = {n: names.count(n) for n in REASONS if n in names}
+    stats["removed_by_source"] = by_source
+    return DedupResult(removed, stats)
 
 
 def _mark(
@@ -179,15 +262,8 @@ def _result(docs: Docs, reason: np.ndarray, duplicate_of: np.ndarray, stats: dic
     ids = docs.ids.take(gone).to_pylist()
     kept = docs.ids.take(duplicate_of[gone]).to_pylist()
     names = [REASONS[c - 1] for c in reason[gone].tolist()]
-    removed = {i: DupInfo(k, f"{n.split('.')[1]}:{k}", n) for i, k, n in zip(ids, kept, names, strict=True)}
-    by_source: dict[str, dict[str, int]] = {}
-    for src, name in zip(docs.source[gone].tolist(), names, strict=True):
-        counts = by_source.setdefault(docs.source_names[src], {})
-        counts[name] = counts.get(name, 0) + 1
-    stats["removed"] = len(removed)
-    stats["removed_by_reason"] = {n: names.count(n) for n in REASONS if n in names}
-    stats["removed_by_source"] = by_source
-    return DedupResult(removed, stats)
+    sources = [docs.source_names[s] for s in docs.source[gone].tolist()]
+    return result_of(zip(ids, kept, names, sources, strict=True), stats)
 
 
 def resolve(
@@ -199,9 +275,7 @@ def resolve(
     previous: list[str] | tuple[str, ...] = (),
 ) -> DedupResult:
     """Decide which documents are duplicates: exact, then url, then MinHash (see the module docstring)."""
-    params = parameters(cfg)
-    if cfg.minhash is not None and cfg.minhash.enabled:
-        params["verify"] = cfg.minhash.verify
+    params = resolve_parameters(cfg)
     os.makedirs(work_dir, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="dedup-", dir=work_dir)
     try:
@@ -210,29 +284,19 @@ def resolve(
         alive = np.ones(len(docs), dtype=bool)
         reason = np.zeros(len(docs), dtype=np.int8)
         duplicate_of = np.full(len(docs), -1, dtype=np.int64)
-        stats: dict[str, Any] = {
-            "order": ["exact", "url", "minhash"],
-            "scope": cfg.scope,
-            "keep": keep.KEEP_RULE,
-            "documents": int(np.count_nonzero(~docs.previous)),
-            "previous_documents": int(np.count_nonzero(docs.previous)),
-        }
+        previous_documents = int(np.count_nonzero(docs.previous))
+        stats = open_stats(cfg, documents=len(docs) - previous_documents, previous_documents=previous_documents)
         if cfg.exact is not None and cfg.exact.enabled:
             g = keep.exact_groups(docs, alive, scope, prio)
             _mark(reason, duplicate_of, alive, g.removed, g.keeper, 1)
-            stats["exact"] = {"normalize": sorted(cfg.exact.normalize), "groups": g.groups, "removed": len(g.removed)}
+            stats["exact"] = exact_stats(cfg, groups=g.groups, removed=len(g.removed))
             if cfg.exact.url:
                 g = keep.url_groups(docs, alive, scope, prio)
                 _mark(reason, duplicate_of, alive, g.removed, g.keeper, 2)
-                stats["url"] = {"groups": g.groups, "removed": len(g.removed)}
+                stats["url"] = url_stats(groups=g.groups, removed=len(g.removed))
         if cfg.minhash is not None and cfg.minhash.enabled:
             found, stats["minhash"] = _minhash(docs, cfg, alive, scope, prio, tmp, workers)
             _mark(reason, duplicate_of, alive, found.removed, found.keeper, 3)
-        stats["warnings"] = [
-            f"near-duplicate cluster of {c['size']} documents exceeds max_cluster "
-            f"{stats['minhash']['params']['max_cluster']}: {c['cluster_id']}"
-            for c in stats.get("minhash", {}).get("oversized_clusters", [])
-        ]
         return _result(docs, reason, duplicate_of, stats)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

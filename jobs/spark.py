@@ -95,6 +95,13 @@ class SparkExecutor:
             done(task, results[i])
         self._check("kept", kept.value, sum(r.kept for r in results.values()))
 
+    def resolve_dedup(self, feature_files: list[str], cfg: Any, *, work_dir: str, workers: int = 1,
+                      previous: Sequence[str] = ()) -> Any:
+        """The dedup decision in Spark's shuffle (jobs/spark_dedup.py); equal to dedup.stage.resolve()'s."""
+        from pajama.jobs.spark_dedup import resolve
+
+        return resolve(self.spark, feature_files, cfg, previous=previous)
+
     def _check(self, name: str, counted: int, reported: int) -> None:
         """Accumulators and task results are two independent tallies of the same numbers."""
         if counted != reported:

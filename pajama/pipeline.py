@@ -18,7 +18,7 @@ import orjson
 from pajama import faults
 from pajama.errors import InputError, RecordError
 from pajama.filter import apply_verdict
-from pajama.plan import Plan, SourcePlan
+from pajama.plan import Plan, SourcePlan, Stage
 from pajama.record import Doc, Failure, Record, Skip, canonical_json, make_id, normalize_text
 from pajama.runs import RunWriter
 from pajama.storage import InputFile
@@ -128,19 +128,32 @@ def to_record(doc: Doc, src: SourcePlan, inp: InputFile) -> Record:
     )
 
 
-def run_stages(record: Record, src: SourcePlan, result: InputResult) -> str | None:
-    """Apply the source's stages in order; return the drop reason, or None when the record is kept."""
-    for stage in src.stages:
-        count = result.stages.setdefault(stage.label, StageCount())
+def _stored_signals(record: Record, label: str) -> dict[str, Any]:
+    prefix = f"{label}."
+    return {k[len(prefix) :]: v for k, v in record.signals.items() if k.startswith(prefix)}
+
+
+def run_stages(
+    record: Record, stages: list[Stage], counts: dict[str, StageCount], *, from_signals: bool = False
+) -> str | None:
+    """Apply stages in order; return the drop reason, or None when the record is kept.
+
+    With `from_signals` (refilter), a stage whose signals the record already carries decides from them
+    (`decide(signals)`) instead of recomputing; a stage it never reached is computed in full.
+    """
+    for stage in stages:
+        count = counts.setdefault(stage.label, StageCount())
         count.inp += 1
         faults.checkpoint("filter.stage")
+        stored = _stored_signals(record, stage.label) if from_signals else {}
         try:
-            verdict = stage.filter(record)
+            verdict = stage.filter.decide(stored) if stored else stage.filter(record)
         except RecordError as e:
             reason = f"{stage.label}.error.{e.reason}"
             count.dropped[reason] += 1
             return reason
-        apply_verdict(record, verdict, stage=stage.label, signals_prefix=stage.label)
+        if not stored:
+            apply_verdict(record, verdict, stage=stage.label, signals_prefix=stage.label)
         if not verdict.kept:
             reason = verdict.reason or f"{stage.label}.dropped"
             count.dropped[reason] += 1
@@ -165,7 +178,7 @@ def iter_input(
             result.skipped["record.empty_text"] += 1
             continue
         result.documents += 1
-        reason = run_stages(record, src, result)
+        reason = run_stages(record, src.stages, result.stages)
         if not keep_signals:
             record.signals = {}
         lic = result.licenses.setdefault(license_of(record.meta), Counter())

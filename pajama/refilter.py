@@ -22,11 +22,10 @@ import orjson
 from pajama import config as config_mod
 from pajama import plan as plan_mod
 from pajama.errors import ConfigError
-from pajama.filter import apply_verdict
 from pajama.manifests.builder import finalize_release
 from pajama.manifests.verify import load_manifest
-from pajama.pipeline import InputResult, StageCount, license_of
-from pajama.plan import Plan, SourcePlan, Stage
+from pajama.pipeline import InputResult, StageCount, license_of, run_stages
+from pajama.plan import Plan, SourcePlan
 from pajama.record import Record
 from pajama.runs import RunLine
 from pajama.shardio import read_shard
@@ -134,7 +133,7 @@ def _refilter_shard(
                 removed[record.id] = info
                 status = "K"
             else:
-                reason = _decide(record, src.stages, counts)
+                reason = run_stages(record, src.stages, counts, from_signals=True)
                 licenses.setdefault(license_of(record.meta), Counter())["dropped" if reason else "passed"] += 1
                 if reason and not plan.config.rejected:
                     continue
@@ -149,26 +148,6 @@ def _refilter_shard(
     result = write_rows(plan, src.name, shard, rows, removed, tokens)
     relative_token_paths(plan, result)
     return result
-
-
-def _decide(record: Record, stages: list[Stage], counts: dict[str, StageCount]) -> str | None:
-    """The stage chain again: stored signals where the record has them, a full computation where not."""
-    for stage in stages:
-        count = counts[stage.label]
-        count.inp += 1
-        prefix = f"{stage.label}."
-        stored = {k[len(prefix) :]: v for k, v in record.signals.items() if k.startswith(prefix)}
-        if stored:
-            verdict = stage.filter.decide(stored)
-        else:
-            verdict = stage.filter(record)
-            apply_verdict(record, verdict, stage=stage.label, signals_prefix=stage.label)
-        if not verdict.kept:
-            reason = verdict.reason or f"{stage.label}.dropped"
-            count.dropped[reason] += 1
-            return reason
-        count.out += 1
-    return None
 
 
 def _carry_unavailable_drops(

@@ -176,43 +176,96 @@ class CappedReader(io.RawIOBase):
 class ZstdFrames(io.RawIOBase):
     """Decompresses concatenated zstd frames; a stream that ends inside a frame is `input.truncated`.
 
-    (zstandard's stream_reader reports a truncated frame as a clean end of file.)
+    (zstandard's stream_reader reports a truncated frame as a clean end of file, so the frame boundaries
+    are followed separately, from the headers.) Output is produced `len(b)` bytes at a time: one small
+    frame may expand to gigabytes, and must reach the expansion cap before it reaches memory.
     """
 
     def __init__(self, raw: IO[bytes], name: str) -> None:
         self._raw = raw
         self._name = name
-        self._dobj = zstandard.ZstdDecompressor().decompressobj()
-        self._in_frame = False
-        self._pending = b""
+        self._frames = _ZstdFrameWalker()
+        self._reader = zstandard.ZstdDecompressor().stream_reader(
+            _Tap(raw, self._frames.feed), read_across_frames=True, closefd=False
+        )
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, b: Any) -> int:
-        while not self._pending:
-            chunk = self._raw.read(CHUNK)
-            if not chunk:
-                if self._in_frame:
-                    raise InputError("input.truncated", f"{self._name}: zstd stream ends inside a frame")
-                return 0
-            self._pending = self._feed(chunk)
-        n = min(len(b), len(self._pending))
-        b[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
-        return n
+        n = self._reader.readinto(b)
+        if n == 0:
+            while data := self._raw.read(CHUNK):
+                self._frames.feed(data)
+            if not self._frames.between_frames:
+                raise InputError("input.truncated", f"{self._name}: zstd stream ends inside a frame")
+        return int(n)
 
-    def _feed(self, chunk: bytes) -> bytes:
-        out = []
-        while chunk:
-            self._in_frame = True
-            out.append(self._dobj.decompress(chunk))
-            if not self._dobj.eof:
-                break
-            chunk = self._dobj.unused_data
-            self._dobj = zstandard.ZstdDecompressor().decompressobj()
-            self._in_frame = False
-        return b"".join(out)
+
+class _Tap:
+    """A reader that shows every chunk it passes on to `sink` first."""
+
+    def __init__(self, raw: IO[bytes], sink: Any) -> None:
+        self._raw = raw
+        self._sink = sink
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self._sink(data)
+        return data
+
+
+class _ZstdFrameWalker:
+    """Follows zstd frame boundaries through the compressed bytes (RFC 8878 headers; nothing decompressed)."""
+
+    _NEED = {"magic": 4, "skippable": 4, "descriptor": 1, "block": 3}
+
+    def __init__(self) -> None:
+        self._state = "magic"
+        self._skip = 0
+        self._head = b""
+        self._checksum = False
+
+    @property
+    def between_frames(self) -> bool:
+        return self._state == "magic" and not self._skip and not self._head
+
+    def feed(self, data: bytes) -> None:
+        pos = 0
+        while pos < len(data) and self._state != "unknown":
+            if self._skip:
+                step = min(self._skip, len(data) - pos)
+                self._skip -= step
+                pos += step
+                continue
+            take = data[pos : pos + self._NEED[self._state] - len(self._head)]
+            self._head += take
+            pos += len(take)
+            if len(self._head) == self._NEED[self._state]:
+                head, self._head = self._head, b""
+                self._advance(head)
+
+    def _advance(self, head: bytes) -> None:
+        if self._state == "magic":
+            skippable = head[1:] == b"\x2a\x4d\x18" and head[0] & 0xF0 == 0x50
+            self._state = "descriptor" if head == ZSTD_MAGIC else "skippable" if skippable else "unknown"
+        elif self._state == "skippable":
+            self._skip, self._state = int.from_bytes(head, "little"), "magic"
+        elif self._state == "descriptor":
+            d = head[0]
+            single = d >> 5 & 1
+            self._checksum = bool(d >> 2 & 1)
+            self._skip = (1 - single) + (0, 1, 2, 4)[d & 3] + (single, 2, 4, 8)[d >> 6]
+            self._state = "block"
+        else:
+            header = int.from_bytes(head, "little")
+            kind = header >> 1 & 3
+            self._skip = 1 if kind == 1 else header >> 3
+            if kind == 3:  # reserved block type: not zstd; the decompressor says so
+                self._state = "unknown"
+            elif header & 1:  # the frame's last block, then its optional checksum
+                self._skip += 4 * self._checksum
+                self._state = "magic"
 
 
 def sniff_compression(head: bytes, name: str) -> str | None:

@@ -1,0 +1,298 @@
+"""The dedup decision as steps over shuffle partitions, for engines that resolve in their own shuffle.
+
+resolve() (stage.py) decides on one machine over canonical document indices. The Spark and Beam
+engines (jobs/spark_dedup.py, jobs/beam_dedup.py) make the same decision as a dataflow: documents are
+DocRows, routed by a key so that each partition holds complete groups (equal exact hash, equal url,
+one LSH bucket, one cluster), and each partition is decided by the functions resolve() calls
+(keep.exact_groups / url_groups / priority, lsh.band_keys / bucket_pairs / first_band / accept,
+clusters.keep_clusters / describe) over partition-local arrays. Inside a partition documents are
+indexed in canonical order (sorted by node: (id, release), as load.load orders them), so the keep
+rule orders them as it does globally. Components come from components.large_star / small_star.
+The numbers of each step (Tally, Summary) merge associatively; result() builds the DedupResult.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from pajama.dedup import components, keep, load, lsh
+from pajama.dedup.clusters import cluster_stats, describe, keep_clusters
+from pajama.dedup.config import DedupConfig
+from pajama.dedup.stage import DedupResult, exact_stats, minhash_stats, open_stats, result_of, url_stats
+
+Node = tuple[str, int, str, int, int]  # (id, release, source, source_rank, length): sorts canonically
+Removal = tuple[str, str, str, str]  # (id, duplicate_of, reason, source)
+Pair = tuple[Node, Node, int]  # (better-priority document, other, band of the proposing bucket)
+Tally = dict[str, int]
+MAXIMA = ("largest_bucket",)  # Tally keys merged by max; every other key is summed
+
+
+@dataclass(frozen=True, slots=True)
+class DocRow:
+    node: Node
+    exact: bytes | None
+    url: str | None
+    date: str | None
+    n_shingles: int
+    signature: bytes | None  # num_perm x uint32, little endian
+    shingles: bytes | None  # sorted distinct shingle hashes, uint32 (verify "exact", this release only)
+
+
+@dataclass
+class StepOut:
+    rows: list[DocRow] = field(default_factory=list)  # what goes on to the next stage
+    removals: list[Removal] = field(default_factory=list)
+    tally: Tally = field(default_factory=dict)
+
+
+def read_file(path: str, release: int, params: dict[str, Any]) -> list[DocRow]:
+    """The documents of one feature file (release 0) or previous release's signature file, in file order."""
+    part = load.Part(path, 0, None) if release == 0 else load.previous_part(path, release)
+    light = load.read_light(part, params).to_pydict()
+    n = len(light["id"])
+    sigs: list[bytes | None] = [None] * n
+    shingles: list[bytes | None] = [None] * n
+    if "num_perm" in params:
+        with_shingles = params.get("verify") == "exact" and release == 0
+        row = 0
+        for block, lists in load.signature_blocks(part, int(params["num_perm"]), with_shingles):
+            sigs[row : row + len(block)] = [s.tobytes() for s in block.astype("<u4", copy=False)]
+            if lists is not None:
+                offsets = lists.offsets.to_numpy()  # into lists.values, whatever the slice
+                flat = lists.values.to_numpy(zero_copy_only=False).astype("<u4")
+                shingles[row : row + len(block)] = [flat[a:b].tobytes() for a, b in pairwise(offsets.tolist())]
+            row += len(block)
+    return [
+        DocRow(
+            (light["id"][i], release, light["source"][i], light["source_rank"][i], light["length"][i]),
+            light["exact"][i],
+            light["url"][i],
+            light["date"][i],
+            light["n_shingles"][i],
+            sigs[i],
+            shingles[i],
+        )
+        for i in range(n)
+    ]
+
+
+def earlier(a: tuple[tuple[int, int], DocRow], b: tuple[tuple[int, int], DocRow]) -> tuple[tuple[int, int], DocRow]:
+    """Of two reads ((file index, row), row) of one id, the first: as load.load keeps it."""
+    return a if a[0] <= b[0] else b
+
+
+def route(value: str | bytes | tuple[Any, ...]) -> int:
+    """A stable 63-bit hash (the same in every process, unlike hash()) for partitioning."""
+    data = value if isinstance(value, bytes) else repr(value).encode()
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little") >> 1
+
+
+def exact_route(row: DocRow) -> int:
+    return route(row.exact) if row.exact is not None else route(row.node)
+
+
+def url_route(row: DocRow) -> int:
+    return route(row.url) if row.url is not None else route(row.node)
+
+
+def local_docs(nodes: Sequence[Node], source_names: Sequence[str], rows: Sequence[DocRow] | None = None) -> load.Docs:
+    """load.Docs over `nodes` (sorted, so in canonical order) and, when given, their rows' keys."""
+    code = {name: i for i, name in enumerate(source_names)}
+    exact = pa.array([r.exact for r in rows] if rows else [None] * len(nodes), pa.binary(16))
+    return load.Docs(
+        ids=pa.array([n[0] for n in nodes], pa.string()),
+        source_names=list(source_names),
+        source=np.array([code.get(n[2], -1) for n in nodes], dtype=np.int32),
+        rank=np.array([n[3] for n in nodes], dtype=np.int32),
+        length=np.array([n[4] for n in nodes], dtype=np.int64),
+        previous=np.array([n[1] > 0 for n in nodes], dtype=bool),
+        exact=load.exact_matrix(exact),
+        has_exact=np.array([r.exact is not None for r in rows] if rows else [False] * len(nodes), dtype=bool),
+        url=pa.array([r.url for r in rows] if rows else [None] * len(nodes), pa.string()),
+        date=pa.array([r.date for r in rows] if rows else [None] * len(nodes), pa.string()),
+        n_shingles=np.array([r.n_shingles for r in rows] if rows else [0] * len(nodes), dtype=np.int32),
+        signature_path=None,
+        shingle_path=None,
+        shingle_start=None,
+        shingle_count=None,
+        params={},
+    )
+
+
+def group_step(rows: Iterable[DocRow], source_names: Sequence[str], scope: str, stage: str) -> StepOut:
+    """Exact ("exact") or url ("url") dedup of a partition holding every document of each key it holds."""
+    ordered = sorted(rows, key=lambda r: r.node)
+    docs = local_docs([r.node for r in ordered], source_names, ordered)
+    alive = np.ones(len(docs), dtype=bool)
+    grouping = keep.exact_groups if stage == "exact" else keep.url_groups
+    g = grouping(docs, alive, keep.scope_codes(docs, scope), keep.priority(docs))
+    gone = set(g.removed.tolist())
+    nodes = [r.node for r in ordered]
+    pairs = zip(g.removed.tolist(), g.keeper.tolist(), strict=True)
+    removals = [(nodes[i][0], nodes[k][0], f"dedup.{stage}", nodes[i][2]) for i, k in pairs]
+    survivors = [r for i, r in enumerate(ordered) if i not in gone]
+    return StepOut(survivors, removals, {f"{stage}.groups": g.groups, f"{stage}.removed": len(g.removed)})
+
+
+def band_chunks(
+    rows: Iterable[DocRow], source_names: Sequence[str], scope: str, check: lsh.Check, partitions: int
+) -> list[tuple[int, tuple[np.ndarray, np.ndarray, list[Node]]]]:
+    """The band records of MinHash members (n_shingles > 0) as (partition, (keys, bands, nodes)) chunks,
+    partitioned by key as lsh.spill partitions them."""
+    members = [r for r in rows if r.n_shingles > 0 and r.signature is not None]
+    if not members:
+        return []
+    nodes = [r.node for r in members]
+    sig = np.frombuffer(b"".join(r.signature or b"" for r in members), dtype="<u4").reshape(len(members), -1)
+    scope_codes = keep.scope_codes(local_docs(nodes, source_names), scope)
+    keys = lsh.band_keys(sig, check.bands, check.rows, scope_codes).reshape(-1)
+    doc = np.repeat(np.arange(len(members)), check.bands)
+    band = np.tile(np.arange(check.bands, dtype=np.uint16), len(members))
+    part = (keys >> np.uint64(40)) % np.uint64(partitions)
+    out = []
+    for p in np.unique(part).tolist():
+        take = np.flatnonzero(part == p)
+        out.append((int(p), (keys[take], band[take], [nodes[i] for i in doc[take].tolist()])))
+    return out
+
+
+def pair_step(chunks: Iterable[tuple[np.ndarray, np.ndarray, list[Node]]]) -> tuple[list[Pair], Tally]:
+    """Candidate pairs of a partition holding every band record of each key it holds (lsh.bucket_pairs)."""
+    chunks = list(chunks)
+    if not chunks:
+        return [], {"capped": 0, "largest_bucket": 0}
+    keys = np.concatenate([c[0] for c in chunks])
+    band = np.concatenate([c[1] for c in chunks])
+    nodes = [n for c in chunks for n in c[2]]
+    distinct = sorted(set(nodes))
+    code = {n: i for i, n in enumerate(distinct)}
+    docs = local_docs(distinct, [])
+    found = lsh.bucket_pairs(keys, np.array([code[n] for n in nodes]), band, keep.priority(docs), docs.previous)
+    pairs = [
+        (distinct[a], distinct[b], pb)
+        for a, b, pb in zip(found.first.tolist(), found.second.tolist(), found.band.tolist(), strict=True)
+    ]
+    return pairs, {"capped": found.capped, "largest_bucket": found.largest}
+
+
+def verify_step(
+    joined: Iterable[tuple[Pair, bytes, bytes | None, bytes, bytes | None]], check: lsh.Check
+) -> tuple[list[tuple[Node, Node]], Tally]:
+    """Check candidate pairs joined with both signatures (and shingle sets): the (child, parent) edges of
+    the pairs counted in their first agreeing band and verified, with their numbers."""
+    joined = list(joined)
+    if not joined:
+        return [], {"candidates": 0, "verified": 0}
+    sa = np.frombuffer(b"".join(j[1] for j in joined), dtype="<u4").reshape(len(joined), -1)
+    sb = np.frombuffer(b"".join(j[3] for j in joined), dtype="<u4").reshape(len(joined), -1)
+    pair_band = np.array([j[0][2] for j in joined], dtype=np.int64)
+    counted = np.flatnonzero(lsh.first_band(sa, sb, pair_band, check.bands, check.rows))
+    jaccards = None
+    if check.exact:
+        sets = [(joined[k][2], joined[k][4]) for k in counted.tolist()]
+        jaccards = np.array([lsh.jaccard(_u32(x), _u32(y)) for x, y in sets], dtype=np.float64)
+    ok = lsh.accept(sa[counted], sb[counted], check.min_matches, check.threshold, jaccards)
+    edges = [components.edge(joined[k][0][0], joined[k][0][1]) for k in counted[ok].tolist()]
+    return edges, {"candidates": len(counted), "verified": len(edges)}
+
+
+def _u32(data: bytes | None) -> np.ndarray:
+    return np.frombuffer(data or b"", dtype="<u4")
+
+
+@dataclass
+class Summary:
+    """Cluster numbers that merge associatively: {size: clusters}, the largest cluster (size, label,
+    description; ties go to the smallest label, as in resolve()), oversized clusters (label, description)."""
+
+    size_counts: dict[int, int] = field(default_factory=dict)
+    largest: tuple[int, Node, dict[str, Any]] | None = None
+    oversized: list[tuple[Node, dict[str, Any]]] = field(default_factory=list)
+
+
+def merge_summaries(summaries: Iterable[Summary]) -> Summary:
+    out = Summary()
+    for s in summaries:
+        for size, n in s.size_counts.items():
+            out.size_counts[size] = out.size_counts.get(size, 0) + n
+        if s.largest is not None and (out.largest is None or _rank(s.largest) < _rank(out.largest)):
+            out.largest = s.largest
+        out.oversized.extend(s.oversized)
+    out.oversized.sort(key=lambda o: o[0])
+    return out
+
+
+def _rank(largest: tuple[int, Node, dict[str, Any]]) -> tuple[int, Node]:
+    return -largest[0], largest[1]
+
+
+def merge_tallies(tallies: Iterable[Tally]) -> Tally:
+    out: Tally = {}
+    for t in tallies:
+        for k, v in t.items():
+            out[k] = max(out.get(k, 0), v) if k in MAXIMA else out.get(k, 0) + v
+    return out
+
+
+def cluster_step(stars: Iterable[tuple[Node, Iterable[Node]]], max_cluster: int) -> tuple[list[Removal], Summary]:
+    """Decide complete clusters given as (label, the other members): keep rule, removals, numbers."""
+    members: list[Node] = []
+    labels: list[Node] = []
+    for label, others in stars:
+        group = [label, *sorted(set(others) - {label})]  # an edge may arrive more than once
+        members.extend(group)
+        labels.extend([label] * len(group))
+    distinct = sorted(set(members))
+    code = {n: i for i, n in enumerate(distinct)}
+    docs = local_docs(distinct, [])
+    kept = keep_clusters(
+        np.array([code[n] for n in members], dtype=np.int64),
+        np.array([code[n] for n in labels], dtype=np.int64),
+        keep.priority(docs),
+        docs.previous,
+    )
+    removals = [
+        (distinct[r][0], distinct[k][0], "dedup.minhash", distinct[r][2])
+        for r, k in zip(kept.removed.tolist(), kept.keeper.tolist(), strict=True)
+    ]
+    summary = Summary()
+    for start, size in zip(kept.starts.tolist(), kept.sizes.tolist(), strict=True):  # clusters in label order
+        summary.size_counts[size] = summary.size_counts.get(size, 0) + 1
+        if size > max_cluster or summary.largest is None or size > summary.largest[0]:
+            group = kept.nodes[start : start + size]
+            info = describe(docs, group, int(group[0]), "minhash")
+            label = distinct[int(group.min())]
+            if size > max_cluster:
+                summary.oversized.append((label, info))
+            if summary.largest is None or size > summary.largest[0]:
+                summary.largest = (size, label, info)
+    return removals, summary
+
+
+def result(cfg: DedupConfig, tally: Tally, summary: Summary | None, removals: Iterable[Removal]) -> DedupResult:
+    """The DedupResult resolve() would return, from the merged numbers and every removal."""
+    stats = open_stats(cfg, documents=tally.get("documents", 0), previous_documents=tally.get("previous_documents", 0))
+    if cfg.exact is not None and cfg.exact.enabled:
+        stats["exact"] = exact_stats(cfg, groups=tally.get("exact.groups", 0), removed=tally.get("exact.removed", 0))
+        if cfg.exact.url:
+            stats["url"] = url_stats(groups=tally.get("url.groups", 0), removed=tally.get("url.removed", 0))
+    mh = cfg.minhash
+    if mh is not None and mh.enabled:
+        s = summary or Summary()
+        largest = s.largest[2] if s.largest is not None else None
+        stats["minhash"] = minhash_stats(
+            mh,
+            documents=tally.get("members", 0),
+            candidates=tally.get("candidates", 0),
+            verified=tally.get("verified", 0),
+            capped=tally.get("capped", 0),
+            largest_bucket=tally.get("largest_bucket", 0),
+            cluster_stats=cluster_stats(s.size_counts, largest, [o[1] for o in s.oversized], mh.max_cluster),
+        )
+    return result_of(removals, stats)
