@@ -69,12 +69,13 @@ def summarize(prof: Path, title: str) -> tuple[dict[str, Any], str]:
     return summary, "\n".join(lines) + "\n"
 
 
-def profile_stage(stage: str, corpus: Path, work: Path, out: Path, *, docs: int, workers: int = 1) -> dict[str, Any]:
-    """Profile one stage of benchmarks.stages in a child process (workers=1 so all the work is profiled)."""
+def profile_stage(stage: str, corpus: Path, work: Path, out: Path, *, docs: int | None) -> dict[str, Any]:
+    """Profile the timed part of one stage of benchmarks.stages in a child process, with one worker so that
+    all the work is profiled; `docs` limits the per-document stages (and signatures) to a sample."""
     prof = work / f"profile-{stage}.prof"
-    args = [stage, str(corpus), "--docs", str(docs), "--workers", str(workers), "--work", str(work)]
-    measure.python("benchmarks.stages", *args, "--profile", str(prof))
-    return _write(prof, out, stage, f"{stage} on {docs:,} documents of {corpus.name}")
+    args = [stage, str(corpus), "--workers", "1", "--work", str(work), *(["--docs", str(docs)] if docs else [])]
+    row = measure.python("benchmarks.stages", *args, "--profile", str(prof)).last_json()
+    return _write(prof, out, stage, f"{stage} on {row['documents']:,} documents of {corpus.name}, 1 worker")
 
 
 def profile_e2e(corpus: Path, work: Path, out: Path) -> dict[str, Any]:

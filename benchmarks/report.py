@@ -34,7 +34,7 @@ def derive(row: dict[str, Any]) -> dict[str, Any]:
 
 def one_line(row: dict[str, Any]) -> str:
     return (
-        f"{row['stage']}: {row['documents']:,} docs, {row['wall_s']:.1f}s wall, {row['cpu_s']:.1f}s CPU, "
+        f"{row['stage']}: {row['documents']:,} docs, {row['wall_s']:.1f}s wall, {_num(row['cpu_s'], 1)}s CPU, "
         f"{_num(row['docs_per_s_per_core'])} docs/s per core, peak RSS {row['peak_rss_mb']:.0f} MB"
     )
 
@@ -98,8 +98,8 @@ def _num(x: float | None, digits: int = 0) -> str:
 
 
 def table(stages: list[dict[str, Any]]) -> list[str]:
-    head = "| stage | documents | MB | wall s | docs/s | docs/s per core | MB/s | peak RSS MB | workers |"
-    lines = [head, "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    head = "| stage | documents | MB | wall s | docs/s | docs/s per core | MB/s | peak RSS MB | workers | load |"
+    lines = [head, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in stages:
         rss = _num(r["peak_rss_mb"])
         if r.get("peak_tree_rss_mb", 0) > r["peak_rss_mb"] * 1.2:
@@ -107,7 +107,7 @@ def table(stages: list[dict[str, Any]]) -> list[str]:
         lines.append(
             f"| {r['stage']} | {r['documents']:,} | {_num(r['MB'], 1)} | {_num(r['wall_s'], 1)} "
             f"| {_num(r['docs_per_s'])} | {_num(r['docs_per_s_per_core'])} | {_num(r['MB_per_s'], 1)} | {rss} "
-            f"| {r.get('workers', 1)} |"
+            f"| {r.get('workers', 1)} | {r.get('load_average', ['-'])[0]} |"
         )
     return lines
 
@@ -125,6 +125,10 @@ def markdown(results: dict[str, Any]) -> str:
         f"stages ran on the first {st['sample']:,} documents, extraction on {corpus['web_pages']} real HTML pages.",
         "",
         *table(results["stages"]),
+        "",
+        "docs/s: documents / wall seconds with the stage's workers. docs/s per core: documents / CPU seconds of "
+        "all the stage's processes (robust to other load on the machine). MB: the stage's input. peak RSS: the "
+        "largest process (all processes of the stage when larger). load: 1-minute load average at the stage's start.",
         "",
         "## Targets",
         "",

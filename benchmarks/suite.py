@@ -57,6 +57,7 @@ class Settings:
 
 def run_stage(name: str, corpus: Path, s: Settings) -> dict[str, Any]:
     """One stage, measured in a fresh process; the row of the results table."""
+    load = os.getloadavg()[0]
     if name == "e2e":
         row = e2e.run(corpus, s.work, workers=s.workers)
     elif name == "spine":
@@ -70,6 +71,7 @@ def run_stage(name: str, corpus: Path, s: Settings) -> dict[str, Any]:
         row["peak_tree_rss_mb"] = max(m.peak_tree_rss_mb, row["peak_rss_mb"])
         row.setdefault("workers", 1)
     row["stage"], row["name"] = STAGES[name][0], name
+    row["load_average"] = [round(load, 2), round(os.getloadavg()[0], 2)]  # at the start and at the end
     return report.derive(row)
 
 
@@ -151,7 +153,8 @@ def profiles(results: dict[str, Any], corpus: Path, s: Settings) -> list[dict[st
     out = []
     for name in dict.fromkeys(n for n in wanted if n in set(STAGES) - {"e2e", "spine"}):
         print(f"[bench] profiling {name} ...", flush=True)
-        out.append(profiling.profile_stage(str(name), corpus, s.work, s.out, docs=min(s.sample, 5000)))
+        docs = min(s.sample, 5000) if STAGES[str(name)][1] == "sample" or name == "signatures" else None
+        out.append(profiling.profile_stage(str(name), corpus, s.work, s.out, docs=docs))
     if "e2e" in s.stages:
         print("[bench] profiling e2e ...", flush=True)
         small = planted.build(s.work, min(s.size, s.sample), seed=s.seed, text=s.text, pages=s.pages)

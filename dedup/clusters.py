@@ -8,7 +8,7 @@ cluster sizes and the summaries of the largest and oversized clusters into the m
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,32 @@ class Kept:
     sizes: np.ndarray
     removed: np.ndarray
     keeper: np.ndarray  # keeper[i] is the document removed[i] duplicates
+
+
+@dataclass
+class Summary:
+    """Cluster numbers that merge associatively: {size: clusters}, the largest cluster (size, label,
+    description; ties go to the smallest label, as in resolve()), oversized clusters (label, description)."""
+
+    size_counts: dict[int, int] = field(default_factory=dict)
+    largest: tuple[int, Any, dict[str, Any]] | None = None
+    oversized: list[tuple[Any, dict[str, Any]]] = field(default_factory=list)
+
+
+def merge_summaries(summaries: Iterable[Summary]) -> Summary:
+    out = Summary()
+    for s in summaries:
+        for size, n in s.size_counts.items():
+            out.size_counts[size] = out.size_counts.get(size, 0) + n
+        if s.largest is not None and (out.largest is None or _rank(s.largest) < _rank(out.largest)):
+            out.largest = s.largest
+        out.oversized.extend(s.oversized)
+    out.oversized.sort(key=lambda o: o[0])
+    return out
+
+
+def _rank(largest: tuple[int, Any, dict[str, Any]]) -> tuple[int, Any]:
+    return -largest[0], largest[1]
 
 
 def keep_clusters(nodes: np.ndarray, label: np.ndarray, prio: np.ndarray, previous: np.ndarray) -> Kept:

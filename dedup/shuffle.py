@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 from pajama.dedup import components, keep, load, lsh
-from pajama.dedup.clusters import cluster_stats, describe, keep_clusters
+from pajama.dedup.clusters import Summary, cluster_stats, describe, keep_clusters
 from pajama.dedup.config import DedupConfig
 from pajama.dedup.stage import DedupResult, exact_stats, minhash_stats, open_stats, result_of, url_stats
 
@@ -31,17 +31,18 @@ Removal = tuple[str, str, str, str]  # (id, duplicate_of, reason, source)
 Pair = tuple[Node, Node, int]  # (better-priority document, other, band of the proposing bucket)
 Tally = dict[str, int]
 MAXIMA = ("largest_bucket",)  # Tally keys merged by max; every other key is summed
+ROWS_PER_GROUP = 50_000  # documents a shuffle partition holds on average (about 1 KB each in memory)
+
+# A document as it travels: a plain tuple (tuples pickle several times faster than objects). SIGNATURE
+# is num_perm x uint32, little endian; SHINGLES the sorted distinct shingle hashes, uint32 (verify
+# "exact", this release only).
+DocRow = tuple[Node, bytes | None, str | None, str | None, int, bytes | None, bytes | None]
+NODE, EXACT, URL, DATE, N_SHINGLES, SIGNATURE, SHINGLES = range(7)
 
 
-@dataclass(frozen=True, slots=True)
-class DocRow:
-    node: Node
-    exact: bytes | None
-    url: str | None
-    date: str | None
-    n_shingles: int
-    signature: bytes | None  # num_perm x uint32, little endian
-    shingles: bytes | None  # sorted distinct shingle hashes, uint32 (verify "exact", this release only)
+def is_member(row: DocRow) -> bool:
+    """Whether the document takes part in MinHash dedup (it has shingles)."""
+    return row[N_SHINGLES] > 0 and row[SIGNATURE] is not None
 
 
 @dataclass
@@ -49,6 +50,18 @@ class StepOut:
     rows: list[DocRow] = field(default_factory=list)  # what goes on to the next stage
     removals: list[Removal] = field(default_factory=list)
     tally: Tally = field(default_factory=dict)
+
+
+def inputs(feature_files: Iterable[str], previous: Iterable[str]) -> list[tuple[int, str, int]]:
+    """(index, path, release) of every file that takes part: this release's feature files sorted (the
+    index decides which read of a repeated id counts), then previous releases' signature files."""
+    files = [(i, p, 0) for i, p in enumerate(sorted(feature_files))]
+    return files + [(len(files) + i, p, r) for i, (p, r) in enumerate(load.previous_files(list(previous)))]
+
+
+def group_count(rows: int, minimum: int) -> int:
+    """Shuffle partitions for `rows` documents: about ROWS_PER_GROUP each, at least `minimum`."""
+    return max(minimum, -(-rows // ROWS_PER_GROUP))
 
 
 def read_file(path: str, release: int, params: dict[str, Any]) -> list[DocRow]:
@@ -69,7 +82,7 @@ def read_file(path: str, release: int, params: dict[str, Any]) -> list[DocRow]:
                 shingles[row : row + len(block)] = [flat[a:b].tobytes() for a, b in pairwise(offsets.tolist())]
             row += len(block)
     return [
-        DocRow(
+        (
             (light["id"][i], release, light["source"][i], light["source_rank"][i], light["length"][i]),
             light["exact"][i],
             light["url"][i],
@@ -82,9 +95,11 @@ def read_file(path: str, release: int, params: dict[str, Any]) -> list[DocRow]:
     ]
 
 
-def earlier(a: tuple[tuple[int, int], DocRow], b: tuple[tuple[int, int], DocRow]) -> tuple[tuple[int, int], DocRow]:
-    """Of two reads ((file index, row), row) of one id, the first: as load.load keeps it."""
-    return a if a[0] <= b[0] else b
+def first_read(reads: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], list[tuple[int, int]]]:
+    """Of the reads (file index, row) of one id, the one that counts (the first, as load.load keeps it)
+    and the repeats it hides."""
+    first, *repeats = sorted(reads)
+    return first, repeats
 
 
 def route(value: str | bytes | tuple[Any, ...]) -> int:
@@ -94,17 +109,17 @@ def route(value: str | bytes | tuple[Any, ...]) -> int:
 
 
 def exact_route(row: DocRow) -> int:
-    return route(row.exact) if row.exact is not None else route(row.node)
+    return route(row[EXACT]) if row[EXACT] is not None else route(row[NODE])
 
 
 def url_route(row: DocRow) -> int:
-    return route(row.url) if row.url is not None else route(row.node)
+    return route(row[URL]) if row[URL] is not None else route(row[NODE])
 
 
 def local_docs(nodes: Sequence[Node], source_names: Sequence[str], rows: Sequence[DocRow] | None = None) -> load.Docs:
     """load.Docs over `nodes` (sorted, so in canonical order) and, when given, their rows' keys."""
     code = {name: i for i, name in enumerate(source_names)}
-    exact = pa.array([r.exact for r in rows] if rows else [None] * len(nodes), pa.binary(16))
+    exact = pa.array([r[EXACT] for r in rows] if rows else [None] * len(nodes), pa.binary(16))
     return load.Docs(
         ids=pa.array([n[0] for n in nodes], pa.string()),
         source_names=list(source_names),
@@ -113,10 +128,10 @@ def local_docs(nodes: Sequence[Node], source_names: Sequence[str], rows: Sequenc
         length=np.array([n[4] for n in nodes], dtype=np.int64),
         previous=np.array([n[1] > 0 for n in nodes], dtype=bool),
         exact=load.exact_matrix(exact),
-        has_exact=np.array([r.exact is not None for r in rows] if rows else [False] * len(nodes), dtype=bool),
-        url=pa.array([r.url for r in rows] if rows else [None] * len(nodes), pa.string()),
-        date=pa.array([r.date for r in rows] if rows else [None] * len(nodes), pa.string()),
-        n_shingles=np.array([r.n_shingles for r in rows] if rows else [0] * len(nodes), dtype=np.int32),
+        has_exact=np.array([r[EXACT] is not None for r in rows] if rows else [False] * len(nodes), dtype=bool),
+        url=pa.array([r[URL] for r in rows] if rows else [None] * len(nodes), pa.string()),
+        date=pa.array([r[DATE] for r in rows] if rows else [None] * len(nodes), pa.string()),
+        n_shingles=np.array([r[N_SHINGLES] for r in rows] if rows else [0] * len(nodes), dtype=np.int32),
         signature_path=None,
         shingle_path=None,
         shingle_start=None,
@@ -127,13 +142,13 @@ def local_docs(nodes: Sequence[Node], source_names: Sequence[str], rows: Sequenc
 
 def group_step(rows: Iterable[DocRow], source_names: Sequence[str], scope: str, stage: str) -> StepOut:
     """Exact ("exact") or url ("url") dedup of a partition holding every document of each key it holds."""
-    ordered = sorted(rows, key=lambda r: r.node)
-    docs = local_docs([r.node for r in ordered], source_names, ordered)
+    ordered = sorted(rows, key=lambda r: r[NODE])
+    docs = local_docs([r[NODE] for r in ordered], source_names, ordered)
     alive = np.ones(len(docs), dtype=bool)
     grouping = keep.exact_groups if stage == "exact" else keep.url_groups
     g = grouping(docs, alive, keep.scope_codes(docs, scope), keep.priority(docs))
     gone = set(g.removed.tolist())
-    nodes = [r.node for r in ordered]
+    nodes = [r[NODE] for r in ordered]
     pairs = zip(g.removed.tolist(), g.keeper.tolist(), strict=True)
     removals = [(nodes[i][0], nodes[k][0], f"dedup.{stage}", nodes[i][2]) for i, k in pairs]
     survivors = [r for i, r in enumerate(ordered) if i not in gone]
@@ -145,11 +160,11 @@ def band_chunks(
 ) -> list[tuple[int, tuple[np.ndarray, np.ndarray, list[Node]]]]:
     """The band records of MinHash members (n_shingles > 0) as (partition, (keys, bands, nodes)) chunks,
     partitioned by key as lsh.spill partitions them."""
-    members = [r for r in rows if r.n_shingles > 0 and r.signature is not None]
+    members = [r for r in rows if is_member(r)]
     if not members:
         return []
-    nodes = [r.node for r in members]
-    sig = np.frombuffer(b"".join(r.signature or b"" for r in members), dtype="<u4").reshape(len(members), -1)
+    nodes = [r[NODE] for r in members]
+    sig = np.frombuffer(b"".join(r[SIGNATURE] or b"" for r in members), dtype="<u4").reshape(len(members), -1)
     scope_codes = keep.scope_codes(local_docs(nodes, source_names), scope)
     keys = lsh.band_keys(sig, check.bands, check.rows, scope_codes).reshape(-1)
     doc = np.repeat(np.arange(len(members)), check.bands)
@@ -206,33 +221,8 @@ def _u32(data: bytes | None) -> np.ndarray:
     return np.frombuffer(data or b"", dtype="<u4")
 
 
-@dataclass
-class Summary:
-    """Cluster numbers that merge associatively: {size: clusters}, the largest cluster (size, label,
-    description; ties go to the smallest label, as in resolve()), oversized clusters (label, description)."""
-
-    size_counts: dict[int, int] = field(default_factory=dict)
-    largest: tuple[int, Node, dict[str, Any]] | None = None
-    oversized: list[tuple[Node, dict[str, Any]]] = field(default_factory=list)
-
-
-def merge_summaries(summaries: Iterable[Summary]) -> Summary:
-    out = Summary()
-    for s in summaries:
-        for size, n in s.size_counts.items():
-            out.size_counts[size] = out.size_counts.get(size, 0) + n
-        if s.largest is not None and (out.largest is None or _rank(s.largest) < _rank(out.largest)):
-            out.largest = s.largest
-        out.oversized.extend(s.oversized)
-    out.oversized.sort(key=lambda o: o[0])
-    return out
-
-
-def _rank(largest: tuple[int, Node, dict[str, Any]]) -> tuple[int, Node]:
-    return -largest[0], largest[1]
-
-
 def merge_tallies(tallies: Iterable[Tally]) -> Tally:
+    """Step numbers of all partitions as one (associative: engines merge them in any grouping)."""
     out: Tally = {}
     for t in tallies:
         for k, v in t.items():

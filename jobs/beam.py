@@ -100,6 +100,13 @@ class BeamExecutor:
             done(task, result)
         self._check(before, "kept", sum(r.kept for r in results))
 
+    def resolve_dedup(self, feature_files: list[str], cfg: Any, *, work_dir: str, workers: int = 1,
+                      previous: Sequence[str] = ()) -> Any:
+        """The dedup decision with Beam transforms (jobs/beam_dedup.py); equal to dedup.stage.resolve()'s."""
+        from pajama.jobs.beam_dedup import resolve
+
+        return resolve(feature_files, cfg, work_dir=work_dir, previous=previous, options=self._options)
+
     def _check(self, before: dict[str, int], name: str, reported: int) -> None:
         counted = self.counters.get(name, 0) - before.get(name, 0)
         if counted != reported:

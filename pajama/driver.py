@@ -182,9 +182,9 @@ def _map_phase(plan: Plan, executor: Executor, progress: Any) -> list[InputResul
     for src in plan.sources:
         for i, inp in enumerate(src.inputs):
             out_dir = _map_dir(plan, src, inp)
-            done = os.path.join(out_dir, "result.json")
-            if os.path.exists(done):
-                with open(done) as f:
+            marker = os.path.join(out_dir, "result.json")
+            if os.path.exists(marker):
+                with open(marker) as f:
                     results[(src.name, i)] = InputResult.from_json(json.load(f))
             else:
                 todo.append(MapTask(src.name, i, out_dir))
@@ -262,9 +262,9 @@ def _write_phase(
     todo: list[WriteTask] = []
     for src in plan.sources:
         for shard in range(plan.config.shards):
-            done = shard_done_path(plan, src.name, shard)
-            if os.path.exists(done) and _shard_files_intact(plan, done):
-                with open(done) as f:
+            marker = shard_done_path(plan, src.name, shard)
+            if os.path.exists(marker) and _shard_files_intact(plan, marker):
+                with open(marker) as f:
                     results[(src.name, shard)] = ShardResult.from_json(json.load(f))
                 continue
             runs = [

@@ -10,7 +10,7 @@ from typing import Any
 
 import fsspec
 
-from pajama import options, registry
+from pajama import options, registry, retry
 from pajama.config import Config, FilterSpec
 from pajama.errors import ConfigError
 from pajama.storage import InputFile, is_remote, join, local_path
@@ -180,7 +180,7 @@ def _expand(pattern: str, *, accepts_dirs: bool) -> list[tuple[str, str]]:
     if is_remote(pattern):
         fs, _ = fsspec.core.url_to_fs(pattern)
         protocol = pattern.split("://", 1)[0]
-        paths = sorted(fs.glob(pattern)) if has_magic else ([pattern] if fs.exists(pattern) else [])
+        paths = sorted(fs.glob(pattern)) if has_magic else ([pattern] if retry.exists(pattern) else [])
         uris = [p if "://" in p else f"{protocol}://{p}" for p in paths]
         root = _fixed_prefix(pattern) if has_magic else os.path.dirname(pattern)
         return [(u, u[len(root) :].lstrip("/") or os.path.basename(u)) for u in uris]

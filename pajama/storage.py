@@ -27,6 +27,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 BZ2_MAGIC = b"BZh"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 XZ_MAGIC = b"\xfd7zXZ\x00"
+_ZSTD_HEADER_BYTES = {"magic": 4, "skippable": 4, "descriptor": 1, "block": 3}  # what each state reads
 
 
 def is_remote(uri: str) -> bool:
@@ -93,7 +94,17 @@ class InputFile:
         return local_path(self.uri)
 
     def open(self) -> BinaryIO:
-        """Open the raw bytes, hashed as they are read. Call once per input."""
+        """Open the raw bytes, hashed as they are read. Call once per input.
+
+        http(s) and s3 inputs are read through pajama.retry: transient failures are retried with backoff,
+        and an input that changes between attempts is InputError("input.changed").
+        """
+        from pajama import retry
+
+        if retry.retries(self.uri):
+            remote = retry.open_remote(self.uri)  # raises InputError: input.missing, input.unreadable
+            self._hasher = HashingReader(remote)  # type: ignore[arg-type]
+            return io.BufferedReader(self._hasher, CHUNK)  # type: ignore[return-value]
         try:
             raw = fsspec.open(self.uri, "rb").open()
         except FileNotFoundError as e:
@@ -218,8 +229,6 @@ class _Tap:
 class _ZstdFrameWalker:
     """Follows zstd frame boundaries through the compressed bytes (RFC 8878 headers; nothing decompressed)."""
 
-    _NEED = {"magic": 4, "skippable": 4, "descriptor": 1, "block": 3}
-
     def __init__(self) -> None:
         self._state = "magic"
         self._skip = 0
@@ -238,10 +247,10 @@ class _ZstdFrameWalker:
                 self._skip -= step
                 pos += step
                 continue
-            take = data[pos : pos + self._NEED[self._state] - len(self._head)]
+            take = data[pos : pos + _ZSTD_HEADER_BYTES[self._state] - len(self._head)]
             self._head += take
             pos += len(take)
-            if len(self._head) == self._NEED[self._state]:
+            if len(self._head) == _ZSTD_HEADER_BYTES[self._state]:
                 head, self._head = self._head, b""
                 self._advance(head)
 

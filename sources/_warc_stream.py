@@ -19,6 +19,8 @@ from pajama.sources._warc_layout import SNIFF_BYTES, open_archive, sniff_layout
 
 from pajama.errors import InputError
 
+MAX_HEADER_LINE = 1 << 20  # no real WARC/ARC/HTTP header line comes near this
+
 
 @dataclass(frozen=True, slots=True)
 class Payload:
@@ -106,7 +108,31 @@ def _record_loader() -> Any:
                 return "http:" + uri  # only steers HTTP parsing; the stored header is unchanged
             return str(uri)
 
+        def wrap_digest_verifying_stream(
+            self, stream: Any, rec_type: Any, rec_headers: Any, checker: Any, length: Any = None
+        ) -> Any:
+            # warcio raises (binascii.Error, TypeError ...) mid-record on a digest it cannot decode; such a
+            # record is unverifiable (a counted Failure), not the end of the input or of the run
+            for header in ("WARC-Block-Digest", "WARC-Payload-Digest"):
+                value = rec_headers.get_header(header)
+                if value and not _comparable_digest(value):
+                    rec_headers.remove_header(header)
+                    checker.problem(f"unusable {header}: {value[:80]!r}")
+            return super().wrap_digest_verifying_stream(stream, rec_type, rec_headers, checker, length)
+
     return Loader(verify_http=False, arc2warc=False)
+
+
+def _comparable_digest(value: str) -> bool:
+    """Whether warcio can compare this WARC-*-Digest value (it runs the very comparison on empty data)."""
+    from warcio.digestverifyingreader import _compare_digest_rfc_3548, _parse_digest
+    from warcio.utils import Digester
+
+    try:
+        _compare_digest_rfc_3548(Digester(_parse_digest(value)[0]), value)
+    except (ValueError, TypeError):  # binascii.Error and UnicodeError are ValueErrors
+        return False
+    return True
 
 
 def iter_entries(stream: BinaryIO, name: str, *, verify_digests: bool) -> Iterator[Entry]:
@@ -118,6 +144,7 @@ def iter_entries(stream: BinaryIO, name: str, *, verify_digests: bool) -> Iterat
     opened = open_archive(stream, name)
     iterator = ArchiveIterator(opened.stream, check_digests=verify_digests)
     iterator.loader = _record_loader()
+    _bound_header_lines(iterator.reader, name)
     records = iter(iterator)
     count = 0
     while True:
@@ -136,6 +163,24 @@ def iter_entries(stream: BinaryIO, name: str, *, verify_digests: bool) -> Iterat
             raise InputError("warc.missing_content_length", f"{name}: record at offset {offset} cannot be delimited")
         count += 1
         yield Entry(record, offset, iterator)
+
+
+def _bound_header_lines(reader: Any, name: str) -> None:
+    """Cap every line warcio reads (WARC, ARC and HTTP header lines, chunk sizes) at MAX_HEADER_LINE.
+
+    warcio reads them without a limit, growing the line by concatenation: one endless header line would
+    take memory (and quadratic time) without bound. Payloads are read with read(), never by line.
+    """
+    unbounded = reader.readline
+
+    def readline(length: int | None = None) -> bytes:
+        limit = MAX_HEADER_LINE if length is None or length < 0 else min(length, MAX_HEADER_LINE)
+        line: bytes = unbounded(limit)
+        if len(line) >= MAX_HEADER_LINE and not line.endswith(b"\n"):
+            raise InputError("warc.header_too_long", f"{name}: a header line longer than {MAX_HEADER_LINE} bytes")
+        return line
+
+    reader.readline = readline
 
 
 def _first_line(error: Exception) -> str:

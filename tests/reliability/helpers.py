@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,7 +73,11 @@ def run_pajama_rss(*args: str, cwd: Path, env: dict[str, str], timeout: float = 
     out_path, err_path = cwd / ".child-stdout", cwd / ".child-stderr"
     with open(out_path, "w") as out, open(err_path, "w") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "pajama", *args], cwd=cwd, env=dict(env, PYTHONWARNINGS="ignore"), stdout=out, stderr=err
+            [sys.executable, "-m", "pajama", *args],
+            cwd=cwd,
+            env=dict(env, PYTHONWARNINGS="ignore"),
+            stdout=out,
+            stderr=err,
         )
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = _status(status)
@@ -82,21 +87,30 @@ def run_pajama_rss(*args: str, cwd: Path, env: dict[str, str], timeout: float = 
     return Outcome(proc.returncode, usage.ru_maxrss / 1024, text_out, text_err)
 
 
-def forked_pajama(*args: str, cwd: Path, fault: str = "", log: Path | None = None, tmp: Path | None = None) -> int:
+def forked_pajama(
+    *args: str,
+    cwd: Path,
+    fault: str = "",
+    log: Path | None = None,
+    tmp: Path | None = None,
+    prepare: Callable[[], Any] | None = None,
+    stderr: Path | None = None,
+) -> int:
     """Run the CLI in a forked child of this (already warmed-up) interpreter, with a fault plan armed.
 
     A fork costs milliseconds where a new interpreter costs a second of imports; SIGKILL still ends a
-    separate process, so nothing of the child's state survives into the next attempt. Returns the exit
-    status, or -9 when the fault fired.
+    separate process, so nothing of the child's state survives into the next attempt. `prepare` runs in
+    the child first (to install an injected failure). Returns the exit status, or -9 when the fault fired.
     """
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         code = 70
         try:
             os.chdir(cwd)
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.dup2(devnull, 2)
+            sys.stdout = open(os.devnull, "w")
+            sys.stderr = open(stderr or os.devnull, "w")
+            os.dup2(sys.stdout.fileno(), 1)
+            os.dup2(sys.stderr.fileno(), 2)
             if tmp is not None:
                 import tempfile
 
@@ -105,9 +119,15 @@ def forked_pajama(*args: str, cwd: Path, fault: str = "", log: Path | None = Non
             from pajama.cli import main
 
             faults.arm(fault, str(log) if log else None)
+            if prepare is not None:
+                prepare()
             code = main(list(args))
-        except BaseException:  # noqa: BLE001 - anything the child raises is its exit status
+        except BaseException:  # anything the child raises is its exit status (and its traceback on stderr)
+            import traceback
+
+            traceback.print_exc()
             code = 70
+        sys.stderr.flush()
         os._exit(code)
     _, status = os.waitpid(pid, 0)
     return _status(status)
@@ -136,3 +156,36 @@ def verify_release(release: Path) -> list[str]:
     from pajama.manifests.verify import verify
 
     return list(verify(str(release)))
+
+
+def check_no_partial_final_files(release: Path, work: Path, ref: Path) -> None:
+    """After a kill: every file with a final name is whole (data identical to the reference's bytes)."""
+    ref_manifest = manifest(ref)
+    for path in final_names(release) if release.exists() else []:
+        rel = str(path.relative_to(release))
+        if rel.split("/", 1)[0] in DATA_DIRS:
+            assert path.read_bytes() == (ref / rel).read_bytes(), f"{rel} carries a final name but differs"
+        elif rel == "manifest.json":
+            got = json.loads(path.read_text())
+            assert {k: got[k] for k in COMPARED_KEYS} == {k: ref_manifest[k] for k in COMPARED_KEYS}
+        elif rel == "report.html":
+            assert path.read_text().rstrip().endswith("</html>")
+        elif rel == "README.md":
+            assert len(path.read_text().splitlines()) == len((ref / rel).read_text().splitlines())
+        else:
+            assert rel != "SHA256SUMS", "the release was sealed although the run was killed"
+    for path in final_names(work):
+        if path.suffix == ".json":
+            json.loads(path.read_text())  # checkpoints are whole JSON or absent
+
+
+def check_release(release: Path, ref: Path) -> None:
+    got, want = manifest(release), manifest(ref)
+    for key in COMPARED_KEYS:
+        assert got[key] == want[key], key
+    assert release_files(release) == release_files(ref)
+    names = {str(p.relative_to(release)) for p in final_names(release)}
+    assert names == {str(p.relative_to(ref)) for p in final_names(ref)}
+    leftovers = [p for p in release.rglob(".*") if p.is_file()]
+    assert not leftovers, f"temporary files left in the release: {leftovers}"
+    assert verify_release(release) == []

@@ -11,16 +11,22 @@ import gzip
 import io
 import tarfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import zstandard
 
 GIB = 1 << 30
 MIB = 1 << 20
-WIKI_HEAD = (
-    b'<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" xml:lang="en">\n'
-    b"<siteinfo><dbname>evilwiki</dbname><base>https://evil.example/wiki/Main</base></siteinfo>\n"
-)
+
+
+def wiki_head(path: Path) -> bytes:
+    """The dump's opening, with a dbname of its own per file (page ids repeat between files; keys may not)."""
+    dbname = "".join(c for c in path.name.split(".")[0].lower() if c.isalpha()) + "wiki"
+    return (
+        b'<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" xml:lang="en">\n'
+        b"<siteinfo><dbname>" + dbname.encode() + b"</dbname><base>https://evil.example/wiki/Main</base></siteinfo>\n"
+    )
 
 
 def wiki_page(page_id: int, text: str, title: str | None = None) -> bytes:
@@ -57,7 +63,7 @@ def wiki_bomb(path: Path, kind: str, expanded: int) -> None:
         "bz2": lambda b: bz2.compress(b, 9),
         "zstd": zstandard.ZstdCompressor(level=19).compress,
     }[kind]
-    head = WIKI_HEAD + wiki_page(1, GOOD_WIKITEXT).replace(b"</page>\n", b"</page>\n<page><title>Bomb</title>")
+    head = wiki_head(path) + wiki_page(1, GOOD_WIKITEXT).replace(b"</page>\n", b"</page>\n<page><title>Bomb</title>")
     head += b"<ns>0</ns><id>2</id><revision><text>"
     unit = b"a" * (4 * MIB)
     path.write_bytes(_repeat_members(compress, head, unit, expanded // (4 * MIB), b"</text></revision></page>"))
@@ -66,13 +72,13 @@ def wiki_bomb(path: Path, kind: str, expanded: int) -> None:
 def billion_laughs_wiki(path: Path) -> None:
     entities = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
     doctype = "<!DOCTYPE mediawiki [\n" + "\n".join(entities) + "\n]>\n"
-    body = WIKI_HEAD + wiki_page(1, "&lol9;")
+    body = wiki_head(path) + wiki_page(1, "&lol9;")
     path.write_bytes(b'<?xml version="1.0"?>\n' + doctype.encode() + body + b"</mediawiki>\n")
 
 
 def external_entity_wiki(path: Path, target: Path) -> None:
     doctype = f'<!DOCTYPE mediawiki [<!ENTITY xxe SYSTEM "file://{target}">]>\n'
-    body = WIKI_HEAD + wiki_page(1, "&xxe;")
+    body = wiki_head(path) + wiki_page(1, "&xxe;")
     path.write_bytes(b'<?xml version="1.0"?>\n' + doctype.encode() + body + b"</mediawiki>\n")
 
 
@@ -81,7 +87,7 @@ def deep_xml_wiki(path: Path, depth: int) -> None:
     nested = b"<x>" * depth + b"deep" + b"</x>" * depth
     evil = b"<page><title>Deep</title><ns>0</ns><id>2</id><revision><id>20</id>" + nested + b"<text>t</text>"
     evil += b"</revision></page>\n"
-    path.write_bytes(WIKI_HEAD + wiki_page(1, GOOD_WIKITEXT) + evil + b"</mediawiki>\n")
+    path.write_bytes(wiki_head(path) + wiki_page(1, GOOD_WIKITEXT) + evil + b"</mediawiki>\n")
 
 
 def deep_wikitext_wiki(path: Path, depth: int) -> None:
@@ -89,14 +95,14 @@ def deep_wikitext_wiki(path: Path, depth: int) -> None:
     templates = "{{a|" * depth + "x" + "}}" * depth
     links = "[[a|" * depth + "x" + "]]" * depth
     pages = wiki_page(1, GOOD_WIKITEXT) + wiki_page(2, templates) + wiki_page(3, links)
-    path.write_bytes(WIKI_HEAD + pages + b"</mediawiki>\n")
+    path.write_bytes(wiki_head(path) + pages + b"</mediawiki>\n")
 
 
 def bad_bytes_wiki(path: Path) -> None:
     """Invalid UTF-8 inside a page's text (replaced), then a raw NUL byte (not XML: ends the input)."""
     bad = wiki_page(2, "caf@@ bytes").replace(b"@@", b"\xc3\x28\xff")
     nul = wiki_page(3, "nul").replace(b"nul", b"n\x00l")
-    path.write_bytes(WIKI_HEAD + wiki_page(1, GOOD_WIKITEXT) + bad + nul + b"</mediawiki>\n")
+    path.write_bytes(wiki_head(path) + wiki_page(1, GOOD_WIKITEXT) + bad + nul + b"</mediawiki>\n")
 
 
 def bad_bytes_jsonl(path: Path) -> None:
@@ -177,16 +183,16 @@ def evil_zip(path: Path, escape: str, absolute: str, good: dict[str, bytes]) -> 
         zf.writestr(absolute, b"absolute!\n")
         link = zipfile.ZipInfo("repo/link.py")
         link.create_system = 3
-        link.external_attr = (0o120777 << 16)  # a unix symlink
+        link.external_attr = 0o120777 << 16  # a unix symlink
         zf.writestr(link, "/etc/passwd")
 
 
 def zip_bomb(path: Path, members: int, member_bytes: int) -> None:
-    """`members` members of `member_bytes` zeros each (deflate: ~1000:1)."""
+    """`members` members of `member_bytes` zeros each (deflate: ~1000:1), each under a per-file cap."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         blob = b"\0" * member_bytes
         for i in range(members):
-            zf.writestr(f"repo/zeros{i}.py", blob)
+            zf.writestr(f"repo/zeros{i:04d}.py", blob)
 
 
 def tar_bomb(path: Path, declared: int) -> None:
@@ -212,7 +218,24 @@ def huge_length_warc(path: Path) -> None:
 
 
 def huge_header_warc(path: Path, line_bytes: int) -> None:
-    """A WARC whose first header line never ends (gzip members of spaces)."""
+    """A one-member gzip WARC whose second header line runs for `line_bytes` bytes."""
+    deflate = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [deflate.compress(b"WARC/1.0\r\nWARC-Type: resource\r\nX-Evil: ")]
     unit = b"X" * MIB
-    head = b"WARC/1.0\r\nWARC-Type: resource\r\nX-Evil: "
-    path.write_bytes(_repeat_members(lambda b: gzip.compress(b, 9), head, unit, line_bytes // MIB, b"\r\n\r\n"))
+    parts += [deflate.compress(unit) for _ in range(line_bytes // MIB)]
+    parts.append(deflate.compress(b"\r\nContent-Length: 5\r\n\r\nhello\r\n\r\n") + deflate.flush())
+    path.write_bytes(b"".join(parts))
+
+
+def zstd_single_frame(path: Path, head: bytes, expanded: int) -> None:
+    """One zstd frame of `head` + `expanded` bytes of "a" (about 30 KB per GiB)."""
+    compressor = zstandard.ZstdCompressor(level=19).compressobj()
+    parts = [compressor.compress(head)]
+    unit = b"a" * (4 * MIB)
+    parts += [compressor.compress(unit) for _ in range(expanded // (4 * MIB))]
+    path.write_bytes(b"".join(parts) + compressor.flush())
+
+
+def gutenberg_bomb(path: Path, expanded: int) -> None:
+    head = b"The Project Gutenberg eBook of Bombs\n\n*** START OF THE PROJECT GUTENBERG EBOOK BOMBS ***\n"
+    path.write_bytes(_repeat_members(lambda b: gzip.compress(b, 9), head, b"a" * MIB, expanded // MIB, b"\n"))

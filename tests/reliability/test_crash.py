@@ -3,7 +3,7 @@ time, and require the same release as an uninterrupted run; no partial file ever
 
 from __future__ import annotations
 
-import json
+import importlib
 import random
 import shutil
 from collections import Counter
@@ -12,19 +12,18 @@ from pathlib import Path
 import pytest
 
 from .helpers import (
-    COMPARED_KEYS,
-    DATA_DIRS,
+    check_no_partial_final_files,
+    check_release,
     final_names,
     forked_pajama,
-    manifest,
     multi_source_config,
-    release_files,
     run_pajama,
     verify_release,
 )
 
 SEED = 20240613
 MIN_KILLS = 20
+TARGET_KILLS = 22  # distinct positions aimed at (a little above the minimum)
 MAX_ATTEMPTS = 60
 #: checkpoint points by the phase they interrupt (pajama.faults); `storage.rename` is every atomic write
 PHASES = {
@@ -45,9 +44,8 @@ def _warm_up() -> None:
 
     registry.discover()
     build_parser()
-    import pajama.dedup.stage  # noqa: F401
-    import pajama.driver  # noqa: F401
-    import pajama.manifests.builder  # noqa: F401
+    for module in ("pajama.driver", "pajama.dedup.stage", "pajama.manifests.builder", "pajama.jobs.local"):
+        importlib.import_module(module)
 
 
 @pytest.fixture(scope="module")
@@ -62,48 +60,17 @@ def reference(samples: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[
     return root / "out/crash/1.0.0", counts
 
 
-def _schedule(rng: random.Random, counts: Counter[str]) -> list[tuple[str, str, int]]:
-    """One campaign: kills in phase order, each at a random occurrence of a random point of that phase."""
-    phases = sorted(rng.sample(ORDER, rng.randint(2, 4)), key=ORDER.index)
+def _schedule(rng: random.Random, counts: Counter[str], hits: Counter[str]) -> list[tuple[str, str, int]]:
+    """One campaign: kills in phase order, each at a random occurrence of a random point of that phase
+    (random phases, plus the phase killed least so far, so that every phase gets its share)."""
+    least = min(ORDER, key=lambda phase: (hits[phase], rng.random()))
+    phases = sorted({*rng.sample(ORDER, rng.randint(1, 3)), least}, key=ORDER.index)
     plan = []
     for phase in phases:
         point = rng.choice([p for p in PHASES[phase] if counts[p]])
         # early occurrences: a resumed run skips finished inputs/shards, so late ones may never come
         plan.append((phase, point, rng.randint(1, max(1, counts[point] // 3))))
     return plan
-
-
-def _check_no_partial_final_files(release: Path, work: Path, ref: Path) -> None:
-    """After a kill: every file with a final name is whole (data identical to the reference's bytes)."""
-    ref_manifest = manifest(ref)
-    for path in final_names(release) if release.exists() else []:
-        rel = str(path.relative_to(release))
-        if rel.split("/", 1)[0] in DATA_DIRS:
-            assert path.read_bytes() == (ref / rel).read_bytes(), f"{rel} carries a final name but differs"
-        elif rel == "manifest.json":
-            got = json.loads(path.read_text())
-            assert {k: got[k] for k in COMPARED_KEYS} == {k: ref_manifest[k] for k in COMPARED_KEYS}
-        elif rel == "report.html":
-            assert path.read_text().rstrip().endswith("</html>")
-        elif rel == "README.md":
-            assert len(path.read_text().splitlines()) == len((ref / rel).read_text().splitlines())
-        else:
-            assert rel != "SHA256SUMS", "the release was sealed although the run was killed"
-    for path in final_names(work):
-        if path.suffix == ".json":
-            json.loads(path.read_text())  # checkpoints are whole JSON or absent
-
-
-def _check_release(release: Path, ref: Path) -> None:
-    got, want = manifest(release), manifest(ref)
-    for key in COMPARED_KEYS:
-        assert got[key] == want[key], key
-    assert release_files(release) == release_files(ref)
-    names = {str(p.relative_to(release)) for p in final_names(release)}
-    assert names == {str(p.relative_to(ref)) for p in final_names(ref)}
-    leftovers = [p for p in release.rglob(".*") if p.is_file()]
-    assert not leftovers, f"temporary files left in the release: {leftovers}"
-    assert verify_release(release) == []
 
 
 @pytest.mark.slow
@@ -115,28 +82,30 @@ def test_sigkill_at_seeded_random_checkpoints_then_resume(
     rng = random.Random(SEED)
     kills: list[tuple[str, str, int]] = []
     campaigns = attempts = 0
-    while len(kills) < MIN_KILLS and attempts < MAX_ATTEMPTS:
+    while attempts < MAX_ATTEMPTS and (len(set(kills)) < TARGET_KILLS or len({k[0] for k in kills}) < len(PHASES)):
         campaigns += 1
         root = tmp_path / f"campaign-{campaigns}"
         root.mkdir()
         cfg = multi_source_config(root / "c.yaml", samples, root / "out")
         release, work = root / "out/crash/1.0.0", root / "out/.pajama-work"
-        for phase, point, n in [*_schedule(rng, counts), ("none", "", 0)]:
+        for phase, point, n in [*_schedule(rng, counts, Counter(k[0] for k in kills)), ("none", "", 0)]:
             attempts += 1
             fault = f"{point}:{n}" if point else ""
             code = forked_pajama("run", str(cfg), "--workers", "1", cwd=root, fault=fault, tmp=root)
             if code == -9:
                 kills.append((phase, point, n))
-                _check_no_partial_final_files(release, work, ref)
+                check_no_partial_final_files(release, work, ref)
                 continue
             assert code == 0, f"attempt after kills {kills[-3:]} exited {code}"
             break  # the campaign's release is complete (its remaining faults were never reached)
-        _check_release(release, ref)
+        check_release(release, ref)
         shutil.rmtree(root)
-    assert len(kills) >= MIN_KILLS, kills
+    assert len(set(kills)) >= MIN_KILLS, kills  # distinct (point, occurrence) positions
     by_phase = Counter(phase for phase, _, _ in kills)
     assert set(by_phase) == set(PHASES), by_phase  # every phase was interrupted at least once
-    print(f"{len(kills)} kills in {campaigns} campaigns ({attempts} attempts): {dict(by_phase)}")
+    positions = {(point, n) for _, point, n in kills}
+    print(f"{len(kills)} kills at {len(positions)} distinct positions in {campaigns} campaigns ({attempts} attempts):")
+    print(f"  by phase {dict(by_phase)}; {sorted(positions)}")
 
 
 def test_kills_while_sealing_leave_no_temporary_files_and_resume(samples: Path, tmp_path: Path) -> None:
