@@ -8,6 +8,7 @@ or Spark local[2]: the same config, the same release digest expected from each.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -69,6 +70,7 @@ def run(
     config = write_config(corpus, root, tokenizer=tokenizer)
     extra = [a.format(workers=workers) for a in ENGINES[engine]]
     cmd = [sys.executable, "-m", "pajama", "run", str(config), "--workers", str(workers), "--fresh", "--overwrite"]
+    load = os.getloadavg()[0]
     m = measure.run(cmd + extra, env={"TOKENIZERS_PARALLELISM": "false"})
     manifest = json.loads(next((root / "out" / "bench").glob("*/manifest.json")).read_text())
     in_mb = sum(i["bytes"] for i in manifest["inputs"]) / 1e6
@@ -85,4 +87,5 @@ def run(
         "peak_rss_mb": m.peak_rss_mb,
         "peak_tree_rss_mb": m.peak_tree_rss_mb,
         "run": summary,
+        "load_average": [round(load, 2), round(os.getloadavg()[0], 2)],
     }

@@ -40,14 +40,14 @@ def markdown(rows: list[dict[str, Any]], size: int) -> str:
     lines = [
         f"# Engines: the end-to-end job on {size:,} documents",
         "",
-        "| engine | wall s | vs local | CPU s | peak RSS MB (one process) | peak RSS MB (all processes) | kept |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| engine | wall s | vs local | CPU s | peak RSS MB (largest process) | peak RSS MB (all) | kept | load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in ok:
         ratio = f"{r['wall_s'] / local['wall_s']:.2f}x" if local else "-"
         lines.append(
             f"| {r['engine']} | {r['wall_s']:.1f} | {ratio} | {r['cpu_s']:.1f} | {r['peak_rss_mb']:,.0f} "
-            f"| {r['peak_tree_rss_mb']:,.0f} | {r['run']['kept']:,} |"
+            f"| {r['peak_tree_rss_mb']:,.0f} | {r['run']['kept']:,} | {' -> '.join(map(str, r['load_average']))} |"
         )
     lines += [
         f"| {r['engine']} | failed: {r['error'].splitlines()[-1][:200]} | | | | | |" for r in rows if "error" in r

@@ -17,7 +17,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pyarrow as pa
@@ -37,7 +37,13 @@ ROWS_PER_GROUP = 50_000  # documents a shuffle partition holds on average (about
 # is num_perm x uint32, little endian; SHINGLES the sorted distinct shingle hashes, uint32 (verify
 # "exact", this release only).
 DocRow = tuple[Node, bytes | None, str | None, str | None, int, bytes | None, bytes | None]
-NODE, EXACT, URL, DATE, N_SHINGLES, SIGNATURE, SHINGLES = range(7)
+NODE: Final = 0
+EXACT: Final = 1
+URL: Final = 2
+DATE: Final = 3
+N_SHINGLES: Final = 4
+SIGNATURE: Final = 5
+SHINGLES: Final = 6
 
 
 def is_member(row: DocRow) -> bool:

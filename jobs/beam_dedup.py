@@ -80,7 +80,7 @@ def resolve(
             _run(options, lambda p, b=block: _more(p, max_cluster, tmp, b))
         if minhash:
             log.info("dedup: components settled within %d large-star/small-star rounds", (block + 1) * ROUNDS)
-        tally = next(_decode_file(os.path.join(tmp, "tally")), {})
+        tally: shuffle.Tally = next(_decode_file(os.path.join(tmp, "tally")), {})
         summary = next(_decode_file(os.path.join(tmp, f"summary-{block}")), None)
         removals = [
             *_decode_file(os.path.join(tmp, "removals")),
@@ -119,7 +119,7 @@ def _first(p: Any, files: list[tuple[int, str, int]], cfg: DedupConfig, tmp: str
     reads = p | "files" >> beam.Create(files, reshuffle=True) | "read" >> beam.FlatMap(read)
     docs, tally, names, total = _documents(reads)
     tallies = [tally]
-    removals = []
+    removals: list[Any] = []
     stages = []
     if cfg.exact is not None and cfg.exact.enabled:
         stages.append(("exact", shuffle.exact_route))
