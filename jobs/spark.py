@@ -34,14 +34,28 @@ def _session(master: str, app: str, conf: dict[str, str]) -> Any:
     return builder.getOrCreate()
 
 
+def _zip_name(path: str) -> str:
+    """Spark puts shipped .zip/.egg files on the workers' sys.path but not .whl ones: a wheel is a zip."""
+    if not path.endswith(".whl"):
+        return path
+    import shutil
+    import tempfile
+
+    target = os.path.join(tempfile.mkdtemp(prefix="pajama-pyfiles-"), os.path.basename(path)[:-4] + ".zip")
+    shutil.copyfile(path, target)
+    return target
+
+
 class SparkExecutor:
     name = "spark"
 
     def __init__(self, *, workers: int | None = None, master: str | None = None,
-                 conf: dict[str, str] | None = None) -> None:
+                 conf: dict[str, str] | None = None, py_files: Sequence[str] = ()) -> None:
         self.workers = workers or 2
         self.master = master or f"local[{self.workers}]"
         self.conf = conf or {}
+        #: wheels or zips shipped to every executor (e.g. dist/pajama-0.1.0-py3-none-any.whl)
+        self.py_files = [*py_files, *filter(None, self.conf.get("spark.submit.pyFiles", "").split(","))]
         self.counters: dict[str, int] = {}
         self._spark: Any = None
 
@@ -50,6 +64,8 @@ class SparkExecutor:
         if self._spark is None:
             self._spark = _session(self.master, "pajama", self.conf)
             self._spark.sparkContext.setLogLevel("ERROR")
+            for path in self.py_files:  # first on the executors' sys.path: the shipped code wins
+                self._spark.sparkContext.addPyFile(_zip_name(path))
         return self._spark
 
     def run_map(self, plan: Plan, tasks: Sequence[MapTask], done: Callable[[MapTask, InputResult], None]) -> None:

@@ -50,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except OSError as e:  # disk full, permissions: the run stops; a rerun resumes from its checkpoints
+        print(f"pajama: {e.strerror or e}: {e.filename or ''} (rerun to resume once fixed)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

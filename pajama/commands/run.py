@@ -46,7 +46,7 @@ def main(args: argparse.Namespace) -> int:
     if args.engine == "beam":
         engine_opts = {"runner": args.runner, "pipeline_args": list(getattr(args, "engine_args", []))}
     elif args.engine == "spark":
-        engine_opts = {"master": args.master}
+        engine_opts = {"master": args.master, "conf": _spark_conf(getattr(args, "engine_args", []))}
     executor = get_executor(args.engine, workers=args.workers, **engine_opts)
     from pajama.driver import run
     from pajama.manifests.show import print_summary
@@ -56,3 +56,16 @@ def main(args: argparse.Namespace) -> int:
         manifest = run(plan, executor, fresh=args.fresh, overwrite=args.overwrite, progress=progress)
     print_summary(manifest, plan.release_uri)
     return 0 if manifest["accounting"]["balanced"] else 1
+
+
+def _spark_conf(pairs: list[str]) -> dict[str, str]:
+    """`-- spark.executor.memory=4g spark.submit.pyFiles=dist/pajama.whl`: Spark settings after `--`."""
+    from pajama.errors import ConfigError
+
+    conf = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.startswith("spark."):
+            raise ConfigError("--", f"Spark settings after -- are spark.key=value, got {pair!r}")
+        conf[key] = value
+    return conf
