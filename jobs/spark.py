@@ -49,8 +49,14 @@ def _zip_name(path: str) -> str:
 class SparkExecutor:
     name = "spark"
 
-    def __init__(self, *, workers: int | None = None, master: str | None = None,
-                 conf: dict[str, str] | None = None, py_files: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        *,
+        workers: int | None = None,
+        master: str | None = None,
+        conf: dict[str, str] | None = None,
+        py_files: Sequence[str] = (),
+    ) -> None:
         self.workers = workers or 2
         self.master = master or f"local[{self.workers}]"
         self.conf = conf or {}
@@ -90,8 +96,13 @@ class SparkExecutor:
         self._check("records", records.value, sum(r.records for r in results.values()))
         self._check("documents", documents.value, sum(r.documents for r in results.values()))
 
-    def run_write(self, plan: Plan, tasks: Sequence[WriteTask], removed: dict[str, Any],
-                  done: Callable[[WriteTask, ShardResult], None]) -> None:
+    def run_write(
+        self,
+        plan: Plan,
+        tasks: Sequence[WriteTask],
+        removed: dict[str, Any],
+        done: Callable[[WriteTask, ShardResult], None],
+    ) -> None:
         if not tasks:
             return
         sc = self.spark.sparkContext
@@ -111,8 +122,9 @@ class SparkExecutor:
             done(task, results[i])
         self._check("kept", kept.value, sum(r.kept for r in results.values()))
 
-    def resolve_dedup(self, feature_files: list[str], cfg: Any, *, work_dir: str, workers: int = 1,
-                      previous: Sequence[str] = ()) -> Any:
+    def resolve_dedup(
+        self, feature_files: list[str], cfg: Any, *, work_dir: str, workers: int = 1, previous: Sequence[str] = ()
+    ) -> Any:
         """The dedup decision in Spark's shuffle (jobs/spark_dedup.py); equal to dedup.stage.resolve()'s."""
         from pajama.jobs.spark_dedup import resolve
 

@@ -104,9 +104,12 @@ class _ArchiveReader:
         bad_length = rec.content_length_problem(entry)
         skip = self._skip(info) if bad_length is None else None
         payload = Payload(b"", False, None)
-        if bad_length is None and (skip is None or info.warc_type == "warcinfo"):
-            payload = entry.read_payload(self.max_record_bytes)
-        problems = entry.finish()  # raises InputError when the file ends inside this record
+        try:
+            if bad_length is None and (skip is None or info.warc_type == "warcinfo"):
+                payload = entry.read_payload(self.max_record_bytes)
+            problems = entry.finish()  # raises InputError when the file ends inside this record
+        except (ValueError, TypeError) as e:  # warcio decoding a digest value it cannot parse (binascii.Error)
+            return Failure("warc.digest_unverifiable", locator, f"{type(e).__name__}: {e}"[:300])
         if problems:
             return Failure(rec.digest_reason(problems), locator, "; ".join(problems))
         if bad_length is not None:

@@ -12,8 +12,12 @@ import yaml
 from tests.spine.helpers import REPO, pajama
 
 pytestmark = pytest.mark.slow
-ENGINES = [("local", ["--workers", "1"]), ("local", ["--workers", "2"]), ("beam", ["--workers", "2"]),
-           ("spark", ["--master", "local[2]"])]
+ENGINES = [
+    ("local", ["--workers", "1"]),
+    ("local", ["--workers", "2"]),
+    ("beam", ["--workers", "2"]),
+    ("spark", ["--master", "local[2]"]),
+]
 
 
 def _runs(workdir: Path, config: Path) -> dict[str, dict]:
@@ -52,7 +56,8 @@ def test_quickstart_on_every_engine(tmp_path: Path) -> None:
     _assert_same(manifests)
     assert manifests["local--workers1"]["engine"]["workers"] == 1
     assert manifests["spark--masterlocal2"]["engine"]["counters"]["documents"] == sum(
-        s["documents"] for s in manifests["spark--masterlocal2"]["sources"].values())
+        s["documents"] for s in manifests["spark--masterlocal2"]["sources"].values()
+    )
 
 
 def test_multi_source_corpus_on_every_engine(tmp_path: Path, corpus: Path) -> None:
@@ -60,7 +65,11 @@ def test_multi_source_corpus_on_every_engine(tmp_path: Path, corpus: Path) -> No
     for sub in ("warc", "wiki", "books", "stackexchange", "arxiv/src"):
         shutil.copytree(corpus / sub, data / sub)
     config = {
-        "dataset": "multi", "version": "1.0.0", "output": "out", "shards": 3, "rejected": True,
+        "dataset": "multi",
+        "version": "1.0.0",
+        "output": "out",
+        "shards": 3,
+        "rejected": True,
         "tokenizer": "gpt2",
         "sources": {
             "web": {"reader": "warc", "inputs": ["corpus/warc/*.warc.gz"], "options": {"extractor": "resiliparse"}},

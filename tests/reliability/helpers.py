@@ -70,21 +70,31 @@ def run_pajama(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout
 
 def run_pajama_rss(*args: str, cwd: Path, env: dict[str, str], timeout: float = 300) -> Outcome:
     """Like run_pajama, output to files, and the peak resident set size of exactly that child (wait4)."""
-    out_path, err_path = cwd / ".child-stdout", cwd / ".child-stderr"
+    # Linux carries the resident size a child had at fork (a copy of this big test process) into its
+    # ru_maxrss across exec, so the run is started by a small launcher and measured from there.
+    out_path, err_path, rss_path = cwd / ".child-stdout", cwd / ".child-stderr", cwd / ".child-rss"
     with open(out_path, "w") as out, open(err_path, "w") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "pajama", *args],
+            [sys.executable, "-c", _LAUNCHER, str(rss_path), sys.executable, "-m", "pajama", *args],
             cwd=cwd,
             env=dict(env, PYTHONWARNINGS="ignore"),
             stdout=out,
             stderr=err,
         )
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = _status(status)
+    proc.wait(timeout)
+    status, maxrss_kb = (int(x) for x in rss_path.read_text().split())
     text_out, text_err = out_path.read_text(), err_path.read_text()
-    out_path.unlink()
-    err_path.unlink()
-    return Outcome(proc.returncode, usage.ru_maxrss / 1024, text_out, text_err)
+    for path in (out_path, err_path, rss_path):
+        path.unlink()
+    return Outcome(_status(status), maxrss_kb / 1024, text_out, text_err)
+
+
+_LAUNCHER = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+open(sys.argv[1], "w").write(f"{status} {usage.ru_maxrss}")
+"""
 
 
 def forked_pajama(
