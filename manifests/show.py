@@ -37,6 +37,10 @@ def print_summary(manifest: dict[str, Any], release: str, console: Console | Non
     console = console or Console(width=120)
     console.print(funnel_table(manifest))
     acc = "balanced" if manifest["accounting"]["balanced"] else "NOT BALANCED"
+    if manifest.get("tokens"):
+        tok = manifest["tokens"]["tokenizer"]
+        name = tok.get("name") if isinstance(tok, dict) else tok
+        console.print(f"tokens: {manifest['tokens']['total']:,} ({name})")
     console.print(f"release: {release}")
     console.print(f"release_digest: {manifest['release_digest']}  accounting: {acc}")
     dedup = manifest.get("dedup") or {}
