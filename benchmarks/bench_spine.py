@@ -34,9 +34,15 @@ def main() -> None:
         t = time.perf_counter()
         size = write_jsonl(data, args.records, files=args.files)
         print(f"corpus: {args.records:,} records, {size / 1e6:,.0f} MB in {time.perf_counter() - t:.1f}s")
-    config = {"dataset": "bench", "version": "1.0.0", "output": str(root / "out"), "shards": 8,
-              "format": args.format, "report": False,
-              "sources": {"docs": {"reader": "jsonl", "inputs": [str(data / "*.jsonl")]}}}
+    config = {
+        "dataset": "bench",
+        "version": "1.0.0",
+        "output": str(root / "out"),
+        "shards": 8,
+        "format": args.format,
+        "report": False,
+        "sources": {"docs": {"reader": "jsonl", "inputs": [str(data / "*.jsonl")]}},
+    }
     cfg = root / "bench.yaml"
     cfg.write_text(yaml.safe_dump(config))
     from pajama.jobs.local import LocalExecutor
@@ -53,9 +59,15 @@ def main() -> None:
     kept = manifest["sources"]["docs"]["kept"]
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    result = {"stage": "spine read->write", "records": kept, "workers": args.workers, "wall_s": round(wall, 2),
-              "records_per_s_per_worker": round(kept / wall / args.workers), "MB_per_s": round(in_bytes / wall / 1e6, 1),
-              "peak_rss_mb": round(max(own, children))}
+    result = {
+        "stage": "spine read->write",
+        "records": kept,
+        "workers": args.workers,
+        "wall_s": round(wall, 2),
+        "records_per_s_per_worker": round(kept / wall / args.workers),
+        "MB_per_s": round(in_bytes / wall / 1e6, 1),
+        "peak_rss_mb": round(max(own, children)),
+    }
     print(json.dumps(result))
     if args.dir is None:
         shutil.rmtree(root)

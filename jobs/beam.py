@@ -26,8 +26,9 @@ NAMESPACE = "pajama"
 class BeamExecutor:
     name = "beam"
 
-    def __init__(self, *, workers: int | None = None, runner: str | None = None,
-                 pipeline_args: list[str] | None = None) -> None:
+    def __init__(
+        self, *, workers: int | None = None, runner: str | None = None, pipeline_args: list[str] | None = None
+    ) -> None:
         self.workers = workers or 1
         self.runner = runner or "DirectRunner"
         self.pipeline_args = list(pipeline_args or [])
@@ -82,8 +83,13 @@ class BeamExecutor:
         self._check(before, "records", sum(r.records for r in results))
         self._check(before, "documents", sum(r.documents for r in results))
 
-    def run_write(self, plan: Plan, tasks: Sequence[WriteTask], removed: dict[str, Any],
-                  done: Callable[[WriteTask, ShardResult], None]) -> None:
+    def run_write(
+        self,
+        plan: Plan,
+        tasks: Sequence[WriteTask],
+        removed: dict[str, Any],
+        done: Callable[[WriteTask, ShardResult], None],
+    ) -> None:
         if not tasks:
             return
         before = dict(self.counters)
@@ -100,8 +106,9 @@ class BeamExecutor:
             done(task, result)
         self._check(before, "kept", sum(r.kept for r in results))
 
-    def resolve_dedup(self, feature_files: list[str], cfg: Any, *, work_dir: str, workers: int = 1,
-                      previous: Sequence[str] = ()) -> Any:
+    def resolve_dedup(
+        self, feature_files: list[str], cfg: Any, *, work_dir: str, workers: int = 1, previous: Sequence[str] = ()
+    ) -> Any:
         """The dedup decision with Beam transforms (jobs/beam_dedup.py); equal to dedup.stage.resolve()'s."""
         from pajama.jobs.beam_dedup import resolve
 

@@ -185,10 +185,10 @@ def build_manifest(
     dedup: dict[str, Any] | None,
     *,
     started: float,
-    extra_files: list[dict[str, Any]] = (),
-) -> dict[str, Any]:  # type: ignore[assignment]
+    extra_files: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     files = sorted(
-        [*(dict(f, source=s.source, shard=s.shard) for s in shards for f in s.files), *extra_files],
+        [*(dict(f, source=s.source, shard=s.shard) for s in shards for f in s.files), *(extra_files or [])],
         key=lambda f: f["path"],
     )
     input_rows = [

@@ -171,8 +171,9 @@ def run(
     removed, dedup_stats, signature_files = _dedup_phase(plan, inputs, executor)
     shards = _write_phase(plan, executor, inputs, removed, progress)
     engine: dict[str, Any] = {"name": executor.name, "workers": executor.workers}
-    if getattr(executor, "counters", None):
-        engine["counters"] = dict(sorted(executor.counters.items()))
+    counters: dict[str, int] | None = getattr(executor, "counters", None)
+    if counters:
+        engine["counters"] = dict(sorted(counters.items()))
     return finalize_release(plan, engine, inputs, shards, dedup_stats, started=started, extra_files=signature_files)
 
 
@@ -240,8 +241,16 @@ def _dedup_phase(
         for path in write_signatures(feature_files, base, shards=plan.config.shards, result=result):
             sha, size = sha256_file(path)
             rel = path.removeprefix(base + "/")
-            signature_files.append({"kind": "minhash", "path": rel, "sha256": sha, "bytes": size,
-                                    "documents": None, "source": rel.split("/")[1]})
+            signature_files.append(
+                {
+                    "kind": "minhash",
+                    "path": rel,
+                    "sha256": sha,
+                    "bytes": size,
+                    "documents": None,
+                    "source": rel.split("/")[1],
+                }
+            )
     removed = {
         k: {"reason": v.reason, "duplicate_of": v.duplicate_of, "cluster_id": v.cluster_id}
         for k, v in result.removed.items()

@@ -93,7 +93,7 @@ def _default_work_dir(output: str, config: Config) -> str:
 def _source_plan(name: str, rank: int, config: Config) -> SourcePlan:
     src = config.sources[name]
     key = f"sources.{name}"
-    reader_cls = registry.get_reader(src.reader, f"{key}.reader")
+    reader_cls: Any = registry.get_reader(src.reader, f"{key}.reader")
     reader = options.build(reader_cls, src.options, f"{key}.options")
     stages = _stages(src.filters, key)
     if src.license is not None:
@@ -122,7 +122,7 @@ def _stages(specs: list[FilterSpec], key: str) -> list[Stage]:
             for sub in _stages(_override_preset(preset.filters, opts, f"{where}.{name}"), f"{where}.{name}"):
                 stages.append(_stage(sub.name, type(sub.filter), sub.filter, stages))
             continue
-        cls = registry.get_filter(name, where)
+        cls: Any = registry.get_filter(name, where)
         stages.append(_stage(cls.name, cls, options.build(cls, opts, f"{where}.{name}"), stages))
     return stages
 

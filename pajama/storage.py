@@ -197,7 +197,9 @@ class ZstdFrames(io.RawIOBase):
         self._name = name
         self._frames = _ZstdFrameWalker()
         self._reader = zstandard.ZstdDecompressor().stream_reader(
-            _Tap(raw, self._frames.feed), read_across_frames=True, closefd=False
+            _Tap(raw, self._frames.feed),  # type: ignore[arg-type]
+            read_across_frames=True,
+            closefd=False,
         )
 
     def readable(self) -> bool:
@@ -295,12 +297,12 @@ def decompressed(stream: BinaryIO, name: str, *, max_bytes: int = 64 << 30) -> B
     Truncated compressed data surfaces as InputError("input.truncated"); expansion past `max_bytes`
     as InputError("input.expansion_cap").
     """
-    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream, CHUNK)  # type: ignore[arg-type]
+    buffered: Any = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream, CHUNK)  # type: ignore[type-var]
     head = buffered.peek(8)[:8]
     kind = sniff_compression(head, name)
     inner: IO[bytes]
     if kind == "gzip":
-        inner = gzip.GzipFile(fileobj=buffered, mode="rb")
+        inner = gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[assignment]
     elif kind == "zstd":
         inner = io.BufferedReader(ZstdFrames(buffered, name), CHUNK)
     elif kind == "bz2":

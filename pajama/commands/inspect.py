@@ -29,7 +29,7 @@ def main(args: argparse.Namespace) -> int:
     from pajama.config import parse_overrides
 
     cls = registry.get_reader(args.reader, "READER")
-    reader = options.build(cls, dict(parse_overrides(args.option)), "--option")
+    reader: Any = options.build(cls, dict(parse_overrides(args.option)), "--option")
     inp = InputFile(
         uri=args.file, name=os.path.basename(args.file.rstrip("/")), source=args.source, is_dir=os.path.isdir(args.file)
     )

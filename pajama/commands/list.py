@@ -32,11 +32,11 @@ def main(args: argparse.Namespace) -> int:
     if args.what in (None, "sources"):
         print("sources (readers):")
         for name, cls in registry.readers().items():
-            print(f"  {name}@{cls.version}  {_fields(cls)}")
+            print(f"  {name}@{getattr(cls, 'version', 1)}  {_fields(cls)}")
     if args.what in (None, "filters"):
         print("filters:")
         for name, cls in registry.filters().items():
-            print(f"  {name}@{cls.version}  {_fields(cls)}")
+            print(f"  {name}@{getattr(cls, 'version', 1)}  {_fields(cls)}")
     if args.what in (None, "presets"):
         print("presets:")
         for name, preset in registry.presets().items():

@@ -103,8 +103,12 @@ def test_unreadable_config_and_unwritable_output(tmp_path: Path) -> None:
 
 
 def test_preset_options_override_its_filters(tmp_path: Path) -> None:
-    cfg = write_config(tmp_path / "c.yaml", [str(tmp_path / "*.jsonl")], tmp_path / "out",
-                       filters=[{"gopher": {"gopher_quality": {"min_words": 10}}}])
+    cfg = write_config(
+        tmp_path / "c.yaml",
+        [str(tmp_path / "*.jsonl")],
+        tmp_path / "out",
+        filters=[{"gopher": {"gopher_quality": {"min_words": 10}}}],
+    )
     plan = json.loads(pajama("run", str(cfg), "--dry-run", check=True).stdout)
     stages = {s["filter"]: s["params"] for s in plan["plan"]["sources"][0]["stages"]}
     assert stages["gopher_quality"]["min_words"] == 10
