@@ -21,6 +21,7 @@ demo: setup
 	$(BIN)/pajama run configs/quickstart.yaml --overwrite --fresh
 
 test: setup
+	$(BIN)/ruff check .
 	PYSPARK_PYTHON=$(CURDIR)/$(BIN)/python $(BIN)/python -m pytest -q
 
 lint: setup
