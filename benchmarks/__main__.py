@@ -52,6 +52,7 @@ def parser() -> argparse.ArgumentParser:
     en = sub.add_parser("engines", help="the end-to-end job on the local, Beam and Spark engines")
     common(en)
     en.add_argument("--engines", default="local,beam,spark")
+    en.add_argument("--repeat", type=int, default=1, help="rounds; each engine reports its fastest (1)")
     pr = sub.add_parser("profile", help="cProfile one stage, or e2e")
     common(pr)
     pr.add_argument("stage", choices=[*sorted(set(suite.STAGES) - {"spine"})])
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "engines":
         from benchmarks import engines
 
-        engines.run(settings(args, args.size), args.engines.split(","))
+        engines.run(settings(args, args.size), args.engines.split(","), args.repeat)
     elif args.command == "profile":
         from benchmarks import scaling
 

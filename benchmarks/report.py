@@ -90,7 +90,9 @@ def spark_target(engines: list[dict[str, Any]] | None) -> dict[str, Any]:
     if "spark" not in by or "local" not in by:
         return {"target": what, "stage_name": None, "value": "run `python -m benchmarks engines`", "met": None}
     ratio = by["spark"]["wall_s"] / by["local"]["wall_s"]
-    return {"target": what, "stage_name": None, "value": f"{ratio:.2f}x", "met": ratio <= SPARK_RATIO}
+    cpu = by["spark"]["cpu_s"] / by["local"]["cpu_s"]
+    value = f"{ratio:.2f}x wall, {cpu:.2f}x CPU (engines.md)"
+    return {"target": what, "stage_name": None, "value": value, "met": ratio <= SPARK_RATIO}
 
 
 def _num(x: float | None, digits: int = 0) -> str:
