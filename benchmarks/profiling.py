@@ -93,4 +93,4 @@ def _write(prof: Path, out: Path, stage: str, title: str) -> dict[str, Any]:
     summary, text = summarize(prof, title)
     out.mkdir(parents=True, exist_ok=True)
     (out / f"profile-{stage}.txt").write_text(text)
-    return {"stage": stage, "file": f"profile-{stage}.txt", **summary}
+    return {"stage": stage, "title": title, "file": f"profile-{stage}.txt", **summary}

@@ -29,9 +29,9 @@ def run(sizes: list[Settings]) -> None:
     collected = collect(out)
     (out / "scaling.json").write_text(json.dumps(collected, indent=1) + "\n")
     png = plot(collected, out / "scaling.png")
-    largest = max(collected, key=lambda r: r["size"])
+    big = max(sizes, key=lambda x: x.size)  # the largest size of this run: its slowest stage is profiled
+    largest = next(r for r in collected if r["size"] == big.size)
     slowest = max((r for r in largest["stages"] if r["name"] not in ("e2e",)), key=lambda r: r["wall_s"])
-    big = next(s for s in sizes if s.size == max(x.size for x in sizes))
     profile_row = profile(big, slowest["name"])
     (out / "scaling.md").write_text(markdown(collected, png, profile_row))
     print(f"[bench] wrote {out / 'scaling.md'} and {png}")
@@ -54,21 +54,29 @@ def plot(collected: list[dict[str, Any]], path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, (ax_t, ax_m) = plt.subplots(1, 2, figsize=(12, 4.8))
+    fig, (ax_t, ax_c, ax_m) = plt.subplots(1, 3, figsize=(16, 4.8))
     names = list(dict.fromkeys(s["name"] for r in collected for s in r["stages"]))
     for name in names:
         points = [(r["size"], s) for r in collected for s in r["stages"] if s["name"] == name]
         xs = [p[0] for p in points]
         label = points[0][1]["stage"].split(" (")[0].split(":")[0]
         ax_t.plot(xs, [p[1]["wall_s"] for p in points], marker="o", label=label)
+        cpu = [(x, p[1]["cpu_s"]) for x, p in zip(xs, points, strict=True) if p[1]["cpu_s"]]
+        ax_c.plot([c[0] for c in cpu], [c[1] for c in cpu], marker="o", label=label)
         ax_m.plot(
             xs, [max(p[1]["peak_rss_mb"], p[1]["peak_tree_rss_mb"] or 0) for p in points], marker="o", label=label
         )
     if len(collected) > 1:  # a guide: what linear growth from the smallest size would look like
         sizes = [r["size"] for r in collected]
-        first = max(s["wall_s"] for s in collected[0]["stages"])
-        ax_t.plot(sizes, [first * n / sizes[0] for n in sizes], "k:", alpha=0.5, label="linear")
-    for ax, title, unit in ((ax_t, "wall time", "seconds"), (ax_m, "peak memory (all processes)", "MB")):
+        for ax, key in ((ax_t, "wall_s"), (ax_c, "cpu_s")):
+            first = max(s[key] or 0 for s in collected[0]["stages"])
+            ax.plot(sizes, [first * n / sizes[0] for n in sizes], "k:", alpha=0.5, label="linear")
+    panels = (
+        (ax_t, "wall time", "seconds"),
+        (ax_c, "CPU time (all processes)", "seconds"),
+        (ax_m, "peak memory (all processes)", "MB"),
+    )
+    for ax, title, unit in panels:
         ax.set(xscale="log", yscale="log", xlabel="documents", ylabel=unit, title=title)
         ax.grid(True, which="both", alpha=0.3)
     ax_t.legend(fontsize=8)
@@ -94,7 +102,7 @@ def markdown(collected: list[dict[str, Any]], png: Path, profile_row: dict[str, 
         label = next(s["stage"] for r in collected for s in r["stages"] if s["name"] == name)
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines += ["", f"Load average at the start of each size: {[r['load'][0] for r in collected]}", ""]
-    lines += [f"## Profile of the slowest stage at {max(sizes):,}: {profile_row['stage']} ({profile_row['file']})", ""]
+    lines += [f"## Profile of the slowest stage: {profile_row['title']} ({profile_row['file']})", ""]
     lines += [f"- {f['share']:.0%} {f['where']}" for f in profile_row["by_file"][:8]]
     return "\n".join(lines) + "\n"
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -63,7 +64,8 @@ def warm(text: str) -> None:
     if not _WARM:
         featurizer = Featurizer(DedupConfig.model_validate(DEDUP), source="web", source_rank=0)
         featurizer.add(Record(id="warm", text=text, source="web", meta={}, origin={}))
-        featurizer.table()
+        with tempfile.TemporaryDirectory() as tmp:
+            featurizer.write(os.path.join(tmp, "warm.parquet"))
         _WARM.append(True)
 
 
