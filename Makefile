@@ -27,7 +27,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy pajama sources filters dedup tokenization manifests jobs
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python -m benchmarks --size 100000

@@ -27,7 +27,6 @@ from pathlib import Path
 
 from pajama.dedup.config import DedupConfig, ExactConfig, MinhashConfig
 from pajama.dedup.stage import Featurizer, resolve
-
 from pajama.record import Record
 
 CORPUS = Path(os.environ.get("PAJAMA_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus"))

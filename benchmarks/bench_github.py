@@ -25,10 +25,9 @@ from pathlib import Path
 from pajama.filters.code import CodeQuality
 from pajama.filters.license import LicensePolicy
 from pajama.filters.license_refs import bigram_index, references, spdx_data_dir
+from pajama.record import Doc, Record
 from pajama.sources._code_repos import FolderRepo
 from pajama.sources.github import GitHubReader
-
-from pajama.record import Doc, Record
 from pajama.storage import InputFile
 
 

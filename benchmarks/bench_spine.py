@@ -45,11 +45,10 @@ def main() -> None:
     }
     cfg = root / "bench.yaml"
     cfg.write_text(yaml.safe_dump(config))
-    from pajama.jobs.local import LocalExecutor
-
     from pajama import config as config_mod
     from pajama import plan as plan_mod
     from pajama.driver import run
+    from pajama.jobs.local import LocalExecutor
 
     plan = plan_mod.build(config_mod.load(cfg))
     t = time.perf_counter()

@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pajama.record import Doc, ReadItem
 from pajama.sources._html import decode_html
 from pajama.sources.warc import WarcReader
-
-from pajama.record import Doc, ReadItem
 from pajama.storage import InputFile
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "warc"

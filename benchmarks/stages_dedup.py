@@ -33,7 +33,6 @@ def featurize_file(job: tuple[str, str]) -> dict[str, float]:
     """Features of one corpus file; the CPU time of featurizing only (not of parsing the JSON lines)."""
     from pajama.dedup.config import DedupConfig
     from pajama.dedup.stage import Featurizer
-
     from pajama.record import Record, normalize_text
 
     source, target = job
@@ -58,7 +57,6 @@ def warm(text: str) -> None:
     """Once per process: imports and lazily built tables, so that they are not timed."""
     from pajama.dedup.config import DedupConfig
     from pajama.dedup.stage import Featurizer
-
     from pajama.record import Record
 
     if not _WARM:

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from pajama.dedup.config import DedupConfig
 from pajama.dedup.stage import DedupResult, Featurizer, resolve
-
 from pajama.record import Record, make_id
 
 CORPUS = Path(os.environ.get("PAJAMA_CORPUS", Path(__file__).resolve().parents[3] / "shared" / "corpus"))

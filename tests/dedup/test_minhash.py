@@ -8,6 +8,7 @@ from datasketch import MinHash
 from datasketch.lsh import _optimal_param
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from pajama.dedup import minhash, shingle
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from pajama.dedup.normalize import ORDER, exact_hash, normalize, normalize_url
 
 

@@ -17,6 +17,7 @@ import itertools
 import random
 
 import pytest
+
 from pajama.dedup.config import DedupConfig, MinhashConfig
 from pajama.dedup.shingle import shingles
 

@@ -6,10 +6,10 @@ import json
 
 import pyarrow.parquet as pq
 import pytest
-from pajama.dedup.config import DedupConfig, ExactConfig, MinhashConfig
-from pajama.dedup.stage import DedupResult, resolve, write_signatures
 
 from pajama.cli import main as cli
+from pajama.dedup.config import DedupConfig, ExactConfig, MinhashConfig
+from pajama.dedup.stage import DedupResult, resolve, write_signatures
 from pajama.sharding import shard_of
 
 CFG = DedupConfig(exact=ExactConfig(), minhash=MinhashConfig(threshold=0.8), scope="global")

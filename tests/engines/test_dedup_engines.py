@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from pajama.dedup.config import DedupConfig, ExactConfig, MinhashConfig
 from pajama.dedup.shingle import shingles
 from pajama.dedup.stage import DedupResult, resolve, write_signatures
 from pajama.jobs import beam_dedup
 from pajama.jobs.beam import BeamExecutor
 from pajama.jobs.spark import SparkExecutor
-
 from tests.dedup.conftest import _sentences, featurize, record
 from tests.spine.helpers import REPO, pajama
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pajama.filters.c4 import C4, C4BadWords, C4Paragraph
 
 from pajama import options
 from pajama.errors import ConfigError
 from pajama.filter import apply_verdict
+from pajama.filters.c4 import C4, C4BadWords, C4Paragraph
 from pajama.record import Record
 
 GOOD = [

@@ -15,11 +15,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import zstandard
-from pajama.filters.classifier import QualityClassifier, sample, split
 
 from pajama import options
 from pajama.cli import main
 from pajama.errors import ConfigError
+from pajama.filters.classifier import QualityClassifier, sample, split
 from pajama.record import Record
 
 JUNK_WORDS = [

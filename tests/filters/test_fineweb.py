@@ -7,9 +7,9 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from pajama.filters.fineweb import FineWeb
 from pajama.filters.signals import TextStats
-
 from pajama.record import Record
 
 SENTENCES = [f"Sentence number {i} talks about the weather in a rather long and winding way." for i in range(12)]

@@ -8,8 +8,8 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pajama.filters.gopher import GopherQuality, GopherRepetition
 
+from pajama.filters.gopher import GopherQuality, GopherRepetition
 from pajama.record import Record
 
 PROSE = (

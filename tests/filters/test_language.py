@@ -5,10 +5,10 @@ from __future__ import annotations
 import pickle
 
 import pytest
-from pajama.filters.langid import DEFAULT_MODEL_FILE, default_model_path, identify, identify_one
-from pajama.filters.language import LanguageFilter
 
 from pajama.errors import ConfigError
+from pajama.filters.langid import DEFAULT_MODEL_FILE, default_model_path, identify, identify_one
+from pajama.filters.language import LanguageFilter
 from pajama.options import build
 from pajama.record import Record
 from pajama.registry import get_filter

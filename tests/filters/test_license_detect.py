@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from pajama.filters._license_match import match_text
 from pajama.filters.license_detect import detect_repository, file_evidence, is_license_file
 from pajama.filters.license_refs import references, spdx_data_dir

@@ -7,10 +7,10 @@ import pickle
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pajama.filters._license_expr import ExpressionError, evaluate, join, parse
-from pajama.filters.license import POLICIES, LicensePolicy
 
 from pajama.errors import ConfigError
+from pajama.filters._license_expr import ExpressionError, evaluate, join, parse
+from pajama.filters.license import POLICIES, LicensePolicy
 from pajama.options import build
 from pajama.record import Record
 from pajama.registry import get_filter

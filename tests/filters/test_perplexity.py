@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from pajama.filters.perplexity import Perplexity, normalize_for_lm
 
 from pajama import options
 from pajama.errors import ConfigError
+from pajama.filters.perplexity import Perplexity, normalize_for_lm
 from pajama.record import Record
 
 pytest.importorskip("kenlm")

@@ -8,9 +8,9 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pajama.filters.pii import PII
 
 from pajama.filter import apply_verdict
+from pajama.filters.pii import PII
 from pajama.record import Record
 
 

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pajama.filters.c4 import C4Paragraph
-from pajama.filters.pii import PII
 
 from pajama import options, registry
 from pajama.cli import main
 from pajama.errors import ConfigError
+from pajama.filters.c4 import C4Paragraph
+from pajama.filters.pii import PII
 from pajama.record import Record
 
 MINE = {"gopher", "c4", "fineweb", "fineweb_full", "redpajama_v1_cc", "redpajama_v2_example"}

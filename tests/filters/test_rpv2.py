@@ -7,9 +7,9 @@ import json
 import math
 
 import pytest
-from pajama.filters.rpv2 import RedPajamaV2, english_stop_words, rpv2_signals
 
 from pajama import options
+from pajama.filters.rpv2 import RedPajamaV2, english_stop_words, rpv2_signals
 from pajama.record import Record
 
 # Every signal of this page is above zero, so every threshold can be crossed from either side.

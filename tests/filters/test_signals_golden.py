@@ -14,11 +14,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
 from pajama.filters.fineweb import FineWeb
 from pajama.filters.gopher import gopher_quality_signals, gopher_repetition_signals
 from pajama.filters.rpv2 import english_stop_words, rpv2_signals
 from pajama.filters.signals import BULLETS, GOPHER_STOP_WORDS, PUNCTUATION
-
 from pajama.record import Record
 
 P = re.escape(PUNCTUATION)

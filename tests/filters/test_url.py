@@ -6,9 +6,9 @@ import gzip
 from pathlib import Path
 
 import pytest
-from pajama.filters.url import UrlFilter, domain_suffixes, normalize_url, url_prefixes
 
 from pajama.errors import ConfigError
+from pajama.filters.url import UrlFilter, domain_suffixes, normalize_url, url_prefixes
 from pajama.options import build
 from pajama.record import Record
 from pajama.registry import get_filter

@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pajama.jobs.local import LocalExecutor
-
 from pajama import config as config_mod
 from pajama import plan as plan_mod
 from pajama.driver import run
+from pajama.jobs.local import LocalExecutor
 
 #: per-source min_length thresholds that split each quickstart sample into kept and dropped documents
 #: (the samples' word counts: docs 2..8571, web 229..7185, wiki 28..8558, arxiv 1550/7204, books 1988/2139,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from pajama.manifests.card import _cell, render_card, render_report
 from pajama.manifests.diff import flatten
 from pajama.manifests.verify import verify

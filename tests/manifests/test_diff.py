@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from pajama.manifests.diff import diff_releases, flatten
-
 from pajama.shardio import read_shard
 
 

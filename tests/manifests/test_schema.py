@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from pajama.manifests.schema import manifest_schema, validate_manifest
 from pajama.manifests.verify import check_schema
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from pajama.manifests.builder import write_sha256sums
 from pajama.manifests.signing import keygen, sign, verify_signature
 from pajama.manifests.verify import verify

@@ -21,8 +21,8 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from pajama.manifests.trace import trace
 
+from pajama.manifests.trace import trace
 from pajama.shardio import read_shard
 
 from .builders import MIN_WORDS, build, source

@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pajama.manifests.verify import verify
 
 from pajama.cli import main as cli
 from pajama.download import download
+from pajama.manifests.verify import verify
 from pajama.publish import publish
 
 from .conftest import release_files

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from pajama.manifests.verify import verify
 
 from pajama.cli import main as cli
 from pajama.download import download
 from pajama.errors import CheckFailed
+from pajama.manifests.verify import verify
 from pajama.publish import publish
 
 from .conftest import release_files

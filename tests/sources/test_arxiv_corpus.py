@@ -11,9 +11,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from pajama.sources.arxiv import ArxivReader, load_metadata
 
 from pajama.record import Doc, ReadItem, Skip
+from pajama.sources.arxiv import ArxivReader, load_metadata
 from pajama.storage import InputFile
 
 HEADING = re.compile(rb"^[^%\n]*\\(?:part|chapter|(?:sub)*section|(?:sub)?paragraph)\*?\s*[\[{]", re.MULTILINE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from pajama.sources import _latex
 
 # RedPajama v1's heading pattern verbatim (arxiv_cleaner.py): note the missing "|" after \paragraph.

@@ -9,11 +9,11 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from pajama.sources.arxiv import ArxivReader, arxiv_id, spdx_license
 
 from pajama.errors import InputError
 from pajama.record import Doc, Failure, ReadItem, Skip
 from pajama.samples import arxiv as arxiv_sample
+from pajama.sources.arxiv import ArxivReader, arxiv_id, spdx_license
 from pajama.storage import InputFile
 
 MAIN = (

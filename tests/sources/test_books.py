@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pajama.sources._gutenberg import unwrap
-from pajama.sources.books import BooksReader
 
 from pajama import options
 from pajama.errors import ConfigError, InputError
 from pajama.record import Doc, Skip
 from pajama.samples import books as sample
+from pajama.sources._gutenberg import unwrap
+from pajama.sources.books import BooksReader
 from pajama.storage import InputFile
 
 # Written here, not imported: the phrases a reader must never leave in a book.

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 import yaml
-from pajama.sources.books import BooksReader
 
 from pajama import options
 from pajama.record import Doc
+from pajama.sources.books import BooksReader
 from pajama.storage import InputFile
 
 # Phrases only Project Gutenberg's header, footer, small print and license use (checked case-insensitively).

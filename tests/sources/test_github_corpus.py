@@ -19,12 +19,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from pajama.filters._license_expr import ExpressionError, parse
-from pajama.filters.license import LicensePolicy
-from pajama.sources.github import GitHubReader
 
 from pajama.errors import InputError
+from pajama.filters._license_expr import ExpressionError, parse
+from pajama.filters.license import LicensePolicy
 from pajama.record import Doc, Record
+from pajama.sources.github import GitHubReader
 from pajama.storage import InputFile
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from pajama.filters.code import CodeQuality, code_signals, strip_leading_notice
 
 from pajama.filter import apply_verdict
+from pajama.filters.code import CodeQuality, code_signals, strip_leading_notice
 from pajama.record import Record
 from pajama.registry import get_filter, get_preset
 

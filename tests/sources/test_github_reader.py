@@ -15,14 +15,14 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from pajama.filters.license_refs import spdx_data_dir
-from pajama.sources._code_repos import repo_name
-from pajama.sources.github import GitHubReader
 
 from pajama.errors import InputError
+from pajama.filters.license_refs import spdx_data_dir
 from pajama.options import build
 from pajama.record import Doc, Failure, ReadItem, Skip
 from pajama.registry import get_reader
+from pajama.sources._code_repos import repo_name
+from pajama.sources.github import GitHubReader
 from pajama.storage import InputFile
 
 MIT = (spdx_data_dir() / "MIT.txt").read_text().replace("<year> <copyright holders>", "2024 Example Org")

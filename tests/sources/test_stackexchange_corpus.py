@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pajama.sources.stackexchange import StackExchangeReader
 
 from pajama import options
 from pajama.record import Doc, Failure, Skip
+from pajama.sources.stackexchange import StackExchangeReader
 from pajama.storage import InputFile
 
 ROW = re.compile(r"<row\b([^>]*)/>")

@@ -12,12 +12,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from pajama.sources.warc import WarcReader, WetReader, read_record_at
 
 from pajama.errors import ConfigError, InputError
 from pajama.options import build
 from pajama.record import Doc, Failure, Skip
 from pajama.registry import get_reader
+from pajama.sources.warc import WarcReader, WetReader, read_record_at
 from pajama.storage import InputFile
 
 HTML = "text/html; charset=utf-8"

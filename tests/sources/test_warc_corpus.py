@@ -12,10 +12,10 @@ import zlib
 from pathlib import Path
 
 import pytest
-from pajama.sources.warc import ArcReader, WarcReader, WetReader
 
 from pajama.errors import InputError
 from pajama.record import Doc, Failure, Skip
+from pajama.sources.warc import ArcReader, WarcReader, WetReader
 from pajama.storage import InputFile
 
 CORPUS = Path(os.environ.get("PAJAMA_CORPUS", Path(__file__).resolve().parents[3] / "shared" / "corpus"))

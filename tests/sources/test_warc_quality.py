@@ -15,9 +15,9 @@ import json
 from pathlib import Path
 
 import pytest
-from pajama.sources.warc import WarcReader
 
 from pajama.record import Doc
+from pajama.sources.warc import WarcReader
 from pajama.storage import InputFile
 
 SETS = ("trafilatura-cache", "trafilatura-eval-shared")

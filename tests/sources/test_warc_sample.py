@@ -7,10 +7,9 @@ from pathlib import Path
 
 from pajama.filters.language import LanguageFilter
 from pajama.filters.url import UrlFilter
-from pajama.sources.warc import WarcReader
-
 from pajama.record import Doc, Record
 from pajama.samples import web
+from pajama.sources.warc import WarcReader
 from pajama.storage import InputFile
 
 

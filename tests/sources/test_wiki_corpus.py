@@ -10,10 +10,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from pajama.sources.wikipedia import WikipediaReader
 
 from pajama.errors import InputError
 from pajama.record import Doc, Failure, ReadItem, Skip
+from pajama.sources.wikipedia import WikipediaReader
 from pajama.storage import InputFile
 
 DISAMBIGUATION = re.compile(r"\{\{\s*(?:disambig|disambiguation|dab|geodis|hndis)\s*[|}]", re.IGNORECASE)

@@ -7,12 +7,12 @@ import itertools
 from pathlib import Path
 
 import pytest
-from pajama.sources.wikipedia import WikipediaReader
 
 from pajama import options
 from pajama.errors import ConfigError, InputError
 from pajama.record import Doc, ReadItem, Skip
 from pajama.samples import wiki as wiki_sample
+from pajama.sources.wikipedia import WikipediaReader
 from pajama.storage import InputFile
 
 SITEINFO = """<siteinfo><sitename>Wikipedia</sitename><dbname>xxwiki</dbname>

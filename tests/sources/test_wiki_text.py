@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from pajama.sources import _wikitext
 
 BG = _wikitext.WikiNames.from_siteinfo({6: "Файл", -2: "Медия", 14: "Категория", 10: "Шаблон", 0: ""})

@@ -8,12 +8,12 @@ from pathlib import Path
 import orjson
 import pytest
 import zstandard
-from pajama.jobs.local import LocalExecutor
-from pajama.manifests.verify import verify
 
 from pajama import config as config_mod
 from pajama import plan as plan_mod
 from pajama.driver import run
+from pajama.jobs.local import LocalExecutor
+from pajama.manifests.verify import verify
 from pajama.samples.docs import topic_texts
 from pajama.shardio import read_shard
 

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pajama.jobs.local import LocalExecutor
 
 from pajama import config as config_mod
 from pajama import plan as plan_mod
 from pajama.driver import run
+from pajama.jobs.local import LocalExecutor
 
 from .helpers import pajama, write_config, write_corpus
 

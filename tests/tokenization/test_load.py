@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pajama.tokenization.load import gpt2_data_dir, load_tokenizer
 
 from pajama.errors import ConfigError
+from pajama.tokenization.load import gpt2_data_dir, load_tokenizer
 
 # The pre-tokenizer regex of OpenAI's original release (openai/gpt-2, src/encoder.py).
 GPT2_PATTERN = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""

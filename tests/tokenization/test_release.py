@@ -12,9 +12,9 @@ import numpy as np
 import orjson
 import pytest
 import zstandard
-from pajama.tokenization.load import load_tokenizer
 
 from pajama.cli import main
+from pajama.tokenization.load import load_tokenizer
 
 VARIED = [
     "Hello world",

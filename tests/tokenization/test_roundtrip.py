@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pajama.tokenization.config import TokensConfig
-from pajama.tokenization.stage import ShardTokens, load_tokenizer
 
 from pajama.cli import main
+from pajama.tokenization.config import TokensConfig
+from pajama.tokenization.stage import ShardTokens, load_tokenizer
 
 SHARDS = 3
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from pajama.tokenization.config import TokensConfig
-from pajama.tokenization.stage import ShardTokens, tokens_identity
 
 from pajama.errors import ConfigError
+from pajama.tokenization.config import TokensConfig
+from pajama.tokenization.stage import ShardTokens, tokens_identity
 
 
 def write(tok: Any, cfg: TokensConfig, prefix: Path, texts: list[str], batches: int = 3) -> ShardTokens:

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pajama.tokenization.load import load_tokenizer
-from pajama.tokenization.train import train_tokenizer
 
 from pajama.cli import main
+from pajama.tokenization.load import load_tokenizer
+from pajama.tokenization.train import train_tokenizer
 
 TOPICS = [pydoc_data.topics.topics[k] for k in sorted(pydoc_data.topics.topics)]
 
