@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pajama.filters.code import CodeQuality
 from pajama.filters.license import LicensePolicy
-from pajama.filters.license_refs import bigram_index, references, spdx_data_dir
+from pajama.licenses.refs import bigram_index, references, spdx_data_dir
 from pajama.record import Doc, Record
 from pajama.sources._code_repos import FolderRepo
 from pajama.sources.github import GitHubReader
@@ -69,7 +69,7 @@ def run(root: Path, *, with_filters: bool) -> dict[str, object]:
 
 
 def self_identification() -> dict[str, object]:
-    from pajama.filters._license_match import match_text
+    from pajama.licenses.match import match_text
 
     db = json.loads((spdx_data_dir() / "db.json").read_text())
     start = time.perf_counter()

@@ -45,9 +45,9 @@ def main() -> None:
     }
     cfg = root / "bench.yaml"
     cfg.write_text(yaml.safe_dump(config))
-    from pajama import config as config_mod
-    from pajama import plan as plan_mod
-    from pajama.driver import run
+    from pajama.build import config as config_mod
+    from pajama.build import plan as plan_mod
+    from pajama.build.driver import run
     from pajama.jobs.local import LocalExecutor
 
     plan = plan_mod.build(config_mod.load(cfg))

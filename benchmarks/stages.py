@@ -29,8 +29,8 @@ from benchmarks.stagekit import PROFILER, STAGES, Timer, doc_files, iter_docs, m
 def read_jsonl(args: argparse.Namespace) -> dict[str, Any]:
     """The jsonl reader and the engine's record making (id, NFC normalization) over every document."""
     from pajama import options, registry
-    from pajama.pipeline import to_record
-    from pajama.plan import SourcePlan
+    from pajama.build.pipeline import to_record
+    from pajama.build.plan import SourcePlan
     from pajama.record import Doc
     from pajama.storage import InputFile
 

@@ -154,8 +154,8 @@ class TimedExecutor:
 
 @stage("shard_write")
 def shard_write(args: argparse.Namespace) -> dict[str, Any]:
-    from pajama import config, plan
-    from pajama.driver import run
+    from pajama.build import config, plan
+    from pajama.build.driver import run
 
     root = Path(args.work) / f"spine-{args.corpus.name}"
     shutil.rmtree(root, ignore_errors=True)

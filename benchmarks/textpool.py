@@ -122,7 +122,7 @@ def chunks(group: str, text: str) -> list[list[str]]:
 
 
 def build(origin: str, seeds: list[tuple[str, str, list[Path], dict[str, Any]]]) -> TextPool:
-    from pajama.filters.langid import identify_one
+    from pajama.text.langid import identify_one
 
     sentences: dict[str, set[str]] = {}
     lines: dict[str, set[str]] = {}

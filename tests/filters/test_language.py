@@ -7,11 +7,11 @@ import pickle
 import pytest
 
 from pajama.errors import ConfigError
-from pajama.filters.langid import DEFAULT_MODEL_FILE, default_model_path, identify, identify_one
 from pajama.filters.language import LanguageFilter
 from pajama.options import build
 from pajama.record import Record
 from pajama.registry import get_filter
+from pajama.text.langid import DEFAULT_MODEL_FILE, default_model_path, identify, identify_one
 
 SAMPLES = {
     "en": "The committee will meet again next week to discuss the budget for the new library building.",

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pajama.filters._license_match import match_text
-from pajama.filters.license_detect import detect_repository, file_evidence, is_license_file
-from pajama.filters.license_refs import references, spdx_data_dir
+from pajama.licenses.detect import detect_repository, file_evidence, is_license_file
+from pajama.licenses.match import match_text
+from pajama.licenses.refs import references, spdx_data_dir
 
 
 def reference_text(lic: str, holder: str = "2021 Jane Doe") -> str:

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pajama.errors import ConfigError
-from pajama.filters._license_expr import ExpressionError, evaluate, join, parse
 from pajama.filters.license import POLICIES, LicensePolicy
+from pajama.licenses.expr import ExpressionError, evaluate, join, parse
 from pajama.options import build
 from pajama.record import Record
 from pajama.registry import get_filter

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pajama.filters._license_meta import metadata_licenses, names_in, readme_licenses, to_expression
+from pajama.licenses.meta import metadata_licenses, names_in, readme_licenses, to_expression
 
 
 @pytest.mark.parametrize(

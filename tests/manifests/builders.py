@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pajama import config as config_mod
-from pajama import plan as plan_mod
-from pajama.driver import run
+from pajama.build import config as config_mod
+from pajama.build import plan as plan_mod
+from pajama.build.driver import run
 from pajama.jobs.local import LocalExecutor
 
 #: per-source min_length thresholds that split each quickstart sample into kept and dropped documents

@@ -44,7 +44,7 @@ def _warm_up() -> None:
 
     registry.discover()
     build_parser()
-    for module in ("pajama.driver", "pajama.dedup.stage", "pajama.manifests.builder", "pajama.jobs.local"):
+    for module in ("pajama.build.driver", "pajama.dedup.stage", "pajama.manifests.builder", "pajama.jobs.local"):
         importlib.import_module(module)
 
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from pajama.errors import InputError
-from pajama.filters._license_expr import ExpressionError, parse
 from pajama.filters.license import LicensePolicy
+from pajama.licenses.expr import ExpressionError, parse
 from pajama.record import Doc, Record
 from pajama.sources.github import GitHubReader
 from pajama.storage import InputFile

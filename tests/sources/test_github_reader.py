@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pajama.errors import InputError
-from pajama.filters.license_refs import spdx_data_dir
+from pajama.licenses.refs import spdx_data_dir
 from pajama.options import build
 from pajama.record import Doc, Failure, ReadItem, Skip
 from pajama.registry import get_reader

@@ -9,9 +9,9 @@ import orjson
 import pytest
 import zstandard
 
-from pajama import config as config_mod
-from pajama import plan as plan_mod
-from pajama.driver import run
+from pajama.build import config as config_mod
+from pajama.build import plan as plan_mod
+from pajama.build.driver import run
 from pajama.jobs.local import LocalExecutor
 from pajama.manifests.verify import verify
 from pajama.samples.docs import topic_texts

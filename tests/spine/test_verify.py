@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pajama import config as config_mod
-from pajama import plan as plan_mod
-from pajama.driver import run
+from pajama.build import config as config_mod
+from pajama.build import plan as plan_mod
+from pajama.build.driver import run
 from pajama.jobs.local import LocalExecutor
 
 from .helpers import pajama, write_config, write_corpus

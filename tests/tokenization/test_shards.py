@@ -123,7 +123,7 @@ def test_identity_for_the_manifest(gpt2: Any) -> None:
 
 
 def test_tokens_config_formats_are_validated() -> None:
-    from pajama.config import validate
+    from pajama.build.config import validate
 
     base = {"dataset": "d", "version": "1.0.0", "sources": {"web": {"reader": "jsonl", "inputs": ["x"]}}}
     assert validate(base).tokens.formats == ["megatron"]

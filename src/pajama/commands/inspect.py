@@ -26,7 +26,7 @@ def register(sub: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pajama.config import parse_overrides
+    from pajama.build.config import parse_overrides
 
     cls = registry.get_reader(args.reader, "READER")
     reader: Any = options.build(cls, dict(parse_overrides(args.option)), "--option")

@@ -23,8 +23,8 @@ def register(sub: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from pajama.build.refilter import refilter
     from pajama.manifests.show import print_summary
-    from pajama.refilter import refilter
 
     manifest = refilter(args.release, args.overrides, version=args.version, output=args.output)
     from pajama.storage import join

@@ -7,8 +7,8 @@ import json
 import sys
 from typing import Any
 
-from pajama import config as config_mod
-from pajama import plan as plan_mod
+from pajama.build import config as config_mod
+from pajama.build import plan as plan_mod
 
 
 def register(sub: Any) -> None:
@@ -48,7 +48,7 @@ def main(args: argparse.Namespace) -> int:
     elif args.engine == "spark":
         engine_opts = {"master": args.master, "conf": _spark_conf(getattr(args, "engine_args", []))}
     executor = get_executor(args.engine, workers=args.workers, **engine_opts)
-    from pajama.driver import run
+    from pajama.build.driver import run
     from pajama.manifests.show import print_summary
     from pajama.progress import Progress
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pajama.filter import Verdict
-from pajama.filters.langid import identify_one, model_name, resolve_model_path
 from pajama.record import Record
 from pajama.registry import register_filter
+from pajama.text.langid import identify_one, model_name, resolve_model_path
 
 
 @register_filter("language")

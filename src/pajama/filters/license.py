@@ -18,7 +18,7 @@ import functools
 from dataclasses import dataclass
 
 from pajama.filter import Verdict
-from pajama.filters._license_expr import Expr, ExpressionError, evaluate, parse
+from pajama.licenses.expr import Expr, ExpressionError, evaluate, parse
 from pajama.record import Record
 from pajama.registry import register_filter
 

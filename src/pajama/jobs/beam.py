@@ -1,7 +1,7 @@
 """The Apache Beam engine: map and write tasks as Beam transforms, on any Beam runner.
 
 Each map task (one input) and each write task (one source shard) is one element; workers call the same
-core functions as the local engine (pajama.driver.map_one / write_one) and leave their result files in
+core functions as the local engine (pajama.build.driver.map_one / write_one) and leave their result files in
 `work_dir`, which the driver reads back once the pipeline finished. Beam metrics counters tally records,
 documents and kept documents independently of those results, and the two are checked against each other.
 Runners: the classic DirectRunner locally (the default here: Prism needs to download its binary); on a
@@ -15,10 +15,10 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pajama.driver import MapTask, WriteTask, map_one, map_result_path, shard_done_path, write_one
-from pajama.pipeline import InputResult
-from pajama.plan import Plan
-from pajama.write import ShardResult
+from pajama.build.driver import MapTask, WriteTask, map_one, map_result_path, shard_done_path, write_one
+from pajama.build.pipeline import InputResult
+from pajama.build.plan import Plan
+from pajama.build.write import ShardResult
 
 NAMESPACE = "pajama"
 

@@ -8,10 +8,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
-from pajama.driver import MapTask, WriteTask, map_one, write_one
-from pajama.pipeline import InputResult
-from pajama.plan import Plan
-from pajama.write import ShardResult
+from pajama.build.driver import MapTask, WriteTask, map_one, write_one
+from pajama.build.pipeline import InputResult
+from pajama.build.plan import Plan
+from pajama.build.write import ShardResult
 
 _PLAN: Plan | None = None
 _REMOVED: dict[str, Any] = {}

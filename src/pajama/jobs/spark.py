@@ -1,7 +1,7 @@
 """The Spark engine: the same map and write tasks as the local engine, scheduled by Spark.
 
 Inputs are the partitions of the map stage; (source, shard) pairs are the partitions of the write stage.
-Workers call the same core functions as the local engine (pajama.driver.map_one / write_one), so the
+Workers call the same core functions as the local engine (pajama.build.driver.map_one / write_one), so the
 release is byte-identical. Counters come back through Spark accumulators and are checked against the
 per-task results. Spark needs PYSPARK_PYTHON to name the Python that has pajama installed; this engine
 sets it to the driver's interpreter when it is unset. On a cluster, ship pajama as a wheel
@@ -17,10 +17,10 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pajama.driver import MapTask, WriteTask, map_one, write_one
-from pajama.pipeline import InputResult
-from pajama.plan import Plan
-from pajama.write import ShardResult
+from pajama.build.driver import MapTask, WriteTask, map_one, write_one
+from pajama.build.pipeline import InputResult
+from pajama.build.plan import Plan
+from pajama.build.write import ShardResult
 
 
 def _session(master: str, app: str, conf: dict[str, str]) -> Any:

@@ -18,10 +18,10 @@ from typing import Any
 import fsspec
 
 from pajama import __version__, faults
-from pajama.pipeline import InputResult
-from pajama.plan import Plan
+from pajama.build.pipeline import InputResult
+from pajama.build.plan import Plan
+from pajama.build.write import ShardResult
 from pajama.storage import atomic_write, join
-from pajama.write import ShardResult
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ import sysconfig
 import tarfile
 from pathlib import Path
 
-from pajama.filters.license_refs import spdx_data_dir
+from pajama.licenses.refs import spdx_data_dir
 
 REPO = "python__stdlib-sample"
 MODULES = ("colorsys.py", "textwrap.py", "bisect.py", "shlex.py", "fnmatch.py")

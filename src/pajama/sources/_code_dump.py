@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from pajama.errors import InputError
-from pajama.filters._license_expr import join
-from pajama.filters._license_meta import to_expression
-from pajama.filters.license_detect import NO_LICENSE, Detection, Evidence, file_evidence, for_file
+from pajama.licenses.detect import NO_LICENSE, Detection, Evidence, file_evidence, for_file
+from pajama.licenses.expr import join
+from pajama.licenses.meta import to_expression
 from pajama.record import Doc, Failure, ReadItem, Skip
 from pajama.sources._code_lang import language
 from pajama.storage import InputFile, decompressed

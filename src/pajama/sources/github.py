@@ -36,7 +36,7 @@ from typing import ClassVar
 
 from pajama.archives import ArchiveLimits
 from pajama.errors import InputError
-from pajama.filters.license_detect import (
+from pajama.licenses.detect import (
     NO_LICENSE,
     Detection,
     detect_repository,

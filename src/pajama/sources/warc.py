@@ -35,7 +35,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from pajama.filters.langid import identify_one, model_name, resolve_model_path
 from pajama.record import Doc, Failure, ReadItem, Skip
 from pajama.registry import register_reader
 from pajama.sources import _warc_record as rec
@@ -43,6 +42,7 @@ from pajama.sources._html import ExtractionTimeout, Extractor, decode_html, extr
 from pajama.sources._warc_lenient import iter_lenient_entries
 from pajama.sources._warc_stream import Entry, Payload, RawRecord, iter_entries, read_record_at
 from pajama.storage import InputFile
+from pajama.text.langid import identify_one, model_name, resolve_model_path
 
 __all__ = ["ArcReader", "RawRecord", "WarcReader", "WetReader", "read_record_at"]
 

@@ -31,9 +31,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pajama.filters._license_expr import ExpressionError, join, parse
-from pajama.filters._license_match import header_matches, match_text
-from pajama.filters._license_meta import (
+from pajama.licenses.expr import ExpressionError, join, parse
+from pajama.licenses.match import header_matches, match_text
+from pajama.licenses.meta import (
     UNKNOWN,
     canonical_id,
     header_statement,
@@ -44,7 +44,7 @@ from pajama.filters._license_meta import (
     names_in,
     readme_licenses,
 )
-from pajama.filters.license_refs import words
+from pajama.licenses.refs import words
 
 NONE = "NONE"
 HEADER_CHARS = 4000

@@ -11,7 +11,7 @@ from typing import Any
 import fsspec
 
 from pajama import options, registry, retry
-from pajama.config import Config, FilterSpec
+from pajama.build.config import Config, FilterSpec
 from pajama.errors import ConfigError
 from pajama.storage import InputFile, is_remote, join, local_path
 

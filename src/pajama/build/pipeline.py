@@ -16,11 +16,11 @@ from typing import Any
 import orjson
 
 from pajama import faults
+from pajama.build.plan import Plan, SourcePlan, Stage
+from pajama.build.runs import RunWriter
 from pajama.errors import InputError, RecordError
 from pajama.filter import apply_verdict
-from pajama.plan import Plan, SourcePlan, Stage
 from pajama.record import Doc, Failure, Record, Skip, canonical_json, make_id, normalize_text
-from pajama.runs import RunWriter
 from pajama.storage import InputFile
 
 log = logging.getLogger(__name__)
@@ -165,7 +165,7 @@ def run_stages(
 def iter_input(
     plan: Plan, src: SourcePlan, inp: InputFile, result: InputResult, featurizer: Any = None
 ) -> Iterator[tuple[str, str, bytes, bytes]]:
-    """The map phase over one input as a stream of (id, status, facts, json) rows (see pajama.runs).
+    """The map phase over one input as a stream of (id, status, facts, json) rows (see pajama.build.runs).
 
     Counts go into `result`; kept records also go to the dedup `featurizer`. `result.sha256` is set once
     the stream is exhausted (the input is hashed while it is read).

@@ -19,18 +19,18 @@ from typing import Any
 
 import orjson
 
-from pajama import config as config_mod
-from pajama import plan as plan_mod
+from pajama.build import config as config_mod
+from pajama.build import plan as plan_mod
+from pajama.build.pipeline import InputResult, StageCount, license_of, run_stages
+from pajama.build.plan import Plan, SourcePlan
+from pajama.build.runs import RunLine
+from pajama.build.write import ShardResult, write_rows
 from pajama.errors import ConfigError
 from pajama.manifests.builder import finalize_release
 from pajama.manifests.verify import load_manifest
-from pajama.pipeline import InputResult, StageCount, license_of, run_stages
-from pajama.plan import Plan, SourcePlan
 from pajama.record import Record
-from pajama.runs import RunLine
 from pajama.shardio import read_shard
 from pajama.storage import join
-from pajama.write import ShardResult, write_rows
 
 
 def refilter(release: str, overrides: list[str], *, version: str, output: str | None = None) -> dict[str, Any]:
@@ -40,7 +40,7 @@ def refilter(release: str, overrides: list[str], *, version: str, output: str | 
         config_mod._set_dotted(raw, key, value)
     plan = plan_mod.build(config_mod.validate(raw), output=output)
     _check_same_chain(plan, old)
-    from pajama.driver import check_release_slot, preflight
+    from pajama.build.driver import check_release_slot, preflight
 
     check_release_slot(plan, overwrite=False)
     preflight(plan)
@@ -118,7 +118,7 @@ def _refilter_shard(
     counts: dict[str, StageCount],
     licenses: dict[str, Counter[str]],
 ) -> ShardResult:
-    from pajama.driver import relative_token_paths, shard_tokens
+    from pajama.build.driver import relative_token_paths, shard_tokens
 
     separate = _signals_of(release, old, src.name, shard)
     rows: list[tuple[str, RunLine]] = []

@@ -11,8 +11,8 @@ from typing import Any
 import orjson
 
 from pajama import faults
-from pajama.plan import Plan
-from pajama.runs import RunLine, fill_sha, merge_runs
+from pajama.build.plan import Plan
+from pajama.build.runs import RunLine, fill_sha, merge_runs
 from pajama.sharding import shard_name
 from pajama.shardio import JsonlZstWriter, write_signal_table, writer_for
 from pajama.storage import join

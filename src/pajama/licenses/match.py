@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pajama.filters.license_refs import VAR, Reference, bigram_index, bigrams, informative_sizes, references, words
+from pajama.licenses.refs import VAR, Reference, bigram_index, bigrams, informative_sizes, references, words
 
 CANDIDATE_MIN = 0.3  # share of a reference's informative bigrams a text needs to be aligned with it
 MODIFIED_MIN = 0.5  # coverage of a reference above which an inexact text is called a modified copy

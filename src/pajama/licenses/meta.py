@@ -14,8 +14,8 @@ import tomllib
 from collections.abc import Iterator
 from typing import Any
 
-from pajama.filters._license_expr import ExpressionError, join, parse
-from pajama.filters.license_refs import known_ids
+from pajama.licenses.expr import ExpressionError, join, parse
+from pajama.licenses.refs import known_ids
 
 NONCOMMERCIAL = "LicenseRef-noncommercial"
 PROPRIETARY = "LicenseRef-proprietary"

@@ -18,11 +18,11 @@ from typing import Any, Protocol
 import fsspec
 
 from pajama import faults
+from pajama.build.pipeline import InputResult, process_input
+from pajama.build.plan import Plan, SourcePlan, input_key
+from pajama.build.write import ShardResult, write_shard
 from pajama.errors import ConfigError
-from pajama.pipeline import InputResult, process_input
-from pajama.plan import Plan, SourcePlan, input_key
 from pajama.storage import InputFile, atomic_write, join, local_path
-from pajama.write import ShardResult, write_shard
 
 log = logging.getLogger(__name__)
 
