@@ -5,8 +5,8 @@ gives authors' display names), a Posts.xml file (plain, .gz, .bz2, .xz, .zst), o
 Pass 1 streams the rows into an on-disk index (`_se_posts.PostIndex`, bounded memory whatever the size);
 pass 2 walks the questions in id order and joins each with its answers sorted by score.
 
-Every row of Posts.xml is accounted for: a question becomes a document (or a Skip: closed, deleted,
-too few answers); an answer is folded into its question's document and counted as
+Every row of Posts.xml is accounted for: a question becomes a document (or a Skip: deleted, too few
+answers, closed with `closed: skip`); an answer is folded into its question's document and counted as
 `stackexchange.answer_in_question`, or skipped (deleted, orphan, low score, its question skipped);
 tag wikis and other post types are skipped by kind; unreadable rows are Failures
 (`stackexchange.malformed_row`, `stackexchange.duplicate_id`). Doc.key is "<site>/<question id>".
@@ -49,8 +49,9 @@ class StackExchangeReader:
     """The site's domain (e.g. beer.stackexchange.com); by default read from the folder or file name."""
     license: str | None = None
     """An SPDX license for every document, instead of the CC BY-SA version each post's date implies."""
-    closed: Literal["skip", "keep"] = "skip"
-    """Closed questions (ClosedDate set) and their answers: skip them, or keep them."""
+    closed: Literal["skip", "keep"] = "keep"
+    """Closed questions (ClosedDate set) and their answers: keep them (RedPajama-v1 keeps them; closing is a
+    moderation state, not a quality verdict), or skip them as `stackexchange.closed`."""
     min_answers: int = 0
     """Questions with fewer (kept) answers are skipped as `stackexchange.too_few_answers`."""
     min_answer_score: int | None = None
