@@ -1,26 +1,33 @@
 """RedPajama v1 rules for source code files, and the `redpajama_github` preset.
 
-Together Computer 2023, RedPajama-Data-1T, `data_prep/github/github_run_filter.py` (rp_v1 branch): a
-file is dropped when its longest line exceeds 1000 characters, its mean line length exceeds 100, fewer
-than 25% of its characters are alphanumeric, it has fewer than 1.5 alphabetic characters per token,
-or its name does not end with one of the allowed extensions (case-sensitive `str.endswith`, as there).
+Together Computer 2023, RedPajama-Data-1T, rp_v1 branch: `data_prep/github/github_clean_dedup_local.py`
+first removes header comments (`clean_copyright_comments`) and computes each file's line statistics on
+what is left; `github_run_filter.py` then drops a file when it is empty, its name does not end with one
+of the allowed extensions (case-sensitive `str.endswith`, as there), its longest line exceeds 1000
+characters, its mean line length exceeds 100, fewer than 25% of its characters are alphanumeric, or it
+has fewer than 1.5 alphabetic characters per token. The kept text is the cleaned text.
 
-Choices the rules leave open, and one departure:
-  - lines are `str.splitlines()` as in RedPajama; an empty file has no lines and is dropped;
-  - tokens: RedPajama counts tokens of the Pythia (GPT-NeoX) tokenizer; here, until a configured
-    tokenizer is wired in, tokens are whitespace-separated words. A word is usually longer than a BPE
-    token, so alphabetic characters per word are higher than per token and this approximation drops
-    fewer files than the original (it still catches base64 blobs and digit tables);
-  - the extension rule reads meta.path (the GitHub reader's); a record without a path passes it.
-Optionally (`strip_license_header`, off by default: RedPajama kept headers) the leading comment block
-is removed when it mentions a copyright or license, as a recorded text edit.
+Header comments, as RedPajama-v1 removes them (`header_comments: redpajama`, the default): if the file
+holds a C-style `/* ... */` comment anywhere, the first one is cut when it contains "copyright" (any
+case) and nothing else is removed; otherwise every leading line that is empty or starts with `//`, `#`
+or `--` is removed, whatever it says (shebang lines and plain comments included). `notice` is pajama's
+narrower rule, off in the preset: only the first comment block after a shebang/encoding line, and only
+when it mentions a copyright or license; `keep` removes nothing. A removal is a recorded text edit.
+
+Statistics, as RedPajama-v1 computes them on the cleaned text: lines are `str.splitlines()`; mean line
+length is characters (newlines included) / lines; the alphanumeric fraction is over all characters.
+One departure: RedPajama counts tokens of the Pythia (GPT-NeoX) tokenizer; here, until a configured
+tokenizer is wired in, tokens are whitespace-separated words. A word is usually longer than a BPE
+token, so alphabetic characters per word are higher than per token and this approximation drops fewer
+files than the original (it still catches base64 blobs and digit tables). The extension rule reads
+meta.path (the GitHub reader's); a record without a path passes it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pajama.filter import Verdict
 from pajama.options import describe
@@ -42,17 +49,23 @@ _ASCII_NOT_ALPHA = bytes(b for b in range(128) if not chr(b).isalpha())
 _COMMENT_LINE = re.compile(r"^\s*(?:#(?!!)|//|--|;|%|\*|/\*|\*/|'|rem\b)", re.I)
 _BLOCK_START = re.compile(r"^\s*/\*")
 _NOTICE = re.compile(r"copyright|licen[cs]e|\(c\)|©|spdx-license-identifier", re.I)
+# RedPajama-v1's header rule: a complete C-style block comment, "copyright" in it, and leading line comments
+_C_BLOCK_COMMENT = re.compile(r"/\*[^*]*\*+(?:[^/*][^*]*\*+)*/")
+_COPYRIGHT = re.compile("copyright", re.I)
+_RP_COMMENT_STARTS = ("//", "#", "--")
+
+HeaderRule = Literal["redpajama", "notice", "keep"]
 
 
 def code_signals(text: str) -> dict[str, Any]:
-    lines = text.splitlines()
-    lengths = list(map(len, lines))
+    """RedPajama-v1's file statistics (mean line length = characters / lines, newlines included)."""
+    lengths = list(map(len, text.splitlines()))
     n = len(text)
     alnum, alpha = _alnum_alpha(text)
     tokens = len(text.split())
     return {
         "max_line_length": max(lengths, default=0),
-        "avg_line_length": sum(lengths) / len(lengths) if lengths else 0.0,
+        "avg_line_length": n / len(lengths) if lengths else 0.0,
         "alphanum_fraction": alnum / n if n else 0.0,
         "alpha_per_token": alpha / tokens if tokens else 0.0,
     }
@@ -77,15 +90,17 @@ class CodeQuality:
     min_alpha_per_token: float = 1.5
     #: allowed file name endings; empty: every extension passes
     extensions: tuple[str, ...] = REDPAJAMA_EXTENSIONS
-    strip_license_header: bool = False
+    #: header comments removed before the statistics: RedPajama-v1's rule, pajama's `notice` rule, or none
+    header_comments: HeaderRule = "redpajama"
 
     def __call__(self, record: Record) -> Verdict:
         path = record.meta.get("path")
         if self.extensions and isinstance(path, str) and not path.endswith(self.extensions):
             return Verdict.drop("code_quality.extension")
-        s = code_signals(record.text)
+        text = strip_header_comments(record.text, self.header_comments)
+        s = code_signals(text)
         checks = (
-            (not record.text.strip(), "empty"),
+            (not text.strip(), "empty"),
             (s["max_line_length"] > self.max_line_length, "max_line_length"),
             (s["avg_line_length"] > self.max_avg_line_length, "avg_line_length"),
             (s["alphanum_fraction"] < self.min_alphanum_fraction, "alphanum_fraction"),
@@ -94,11 +109,34 @@ class CodeQuality:
         for failed, reason in checks:
             if failed:
                 return Verdict.drop(f"code_quality.{reason}", s)
-        if self.strip_license_header:
-            stripped, removed = strip_leading_notice(record.text)
-            if removed:
-                return Verdict.keep(s, text=stripped, edit={"removed": "leading_license_comment", "chars": removed})
+        if text != record.text:
+            edit = {"removed": f"header_comments.{self.header_comments}", "chars": len(record.text) - len(text)}
+            return Verdict.keep(s, text=text, edit=edit)
         return Verdict.keep(s)
+
+
+def strip_header_comments(text: str, rule: HeaderRule) -> str:
+    """`text` without its header comments under `rule` (see the module docstring)."""
+    if rule == "redpajama":
+        return strip_redpajama_header(text)
+    if rule == "notice":
+        return strip_leading_notice(text)[0]
+    return text
+
+
+def strip_redpajama_header(text: str) -> str:
+    """RedPajama-v1's `clean_copyright_comments`: the first C-style block comment goes if it says
+    "copyright"; a file without one loses every leading empty or `//`, `#`, `--` line."""
+    block = _C_BLOCK_COMMENT.search(text)
+    if block is not None:
+        if _COPYRIGHT.search(block.group()):
+            return text[: block.start()] + text[block.end() :]
+        return text
+    lines = text.split("\n")
+    skip = 0
+    while skip < len(lines) and (not lines[skip] or lines[skip].startswith(_RP_COMMENT_STARTS)):
+        skip += 1
+    return "\n".join(lines[skip:]) if skip else text
 
 
 def strip_leading_notice(text: str) -> tuple[str, int]:
@@ -134,7 +172,9 @@ REDPAJAMA_GITHUB = register_preset(
     Preset(
         name="redpajama_github",
         filters=[{"code_quality": describe(CodeQuality())}],
-        description="RedPajama v1 GitHub file rules; pair with the source option `license: {policy: redpajama}`",
-        citation="Together Computer 2023, RedPajama-Data-1T, data_prep/github/github_run_filter.py (rp_v1)",
+        description="RedPajama v1 GitHub file rules (header comments removed first); pair with the source "
+        "option `license: {policy: redpajama}`",
+        citation="Together Computer 2023, RedPajama-Data-1T, data_prep/github/github_clean_dedup_local.py and "
+        "github_run_filter.py (rp_v1)",
     )
 )
