@@ -45,7 +45,7 @@ def test_signals_follow_the_definitions() -> None:
 
 LICENSE_LINE = " * " + "Permission is granted to use this. " * 5 + "\n"
 LICENSE_BLOCK = "/* Copyright 2021 Acme Corp.\n" + LICENSE_LINE * 8 + " */\n"
-C_BODY = "#include <stdio.h>\nint main(void) {\n    return puts(\"hi\");\n}\n"
+C_BODY = '#include <stdio.h>\nint main(void) {\n    return puts("hi");\n}\n'
 
 
 def test_redpajama_header_rule_on_crafted_files() -> None:
