@@ -1,4 +1,4 @@
-"""FineWeb's own filters: one crafted document per drop reason; values checked by hand."""
+"""FineWeb's own filters: one crafted document per drop reason; each datatrove definition pinned by hand."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pajama.filters.fineweb import FineWeb
+from pajama.filters.fineweb import TERMINAL_PUNCTUATION, FineWeb
 from pajama.filters.signals import TextStats
 from pajama.record import Record
 
 SENTENCES = [f"Sentence number {i} talks about the weather in a rather long and winding way." for i in range(12)]
 
 
-def rec(text: str) -> Record:
-    return Record(id="fw/x", text=text, source="t", meta={}, origin={})
+def rec(text: str, language: str | None = "en") -> Record:
+    return Record(id="fw/x", text=text, source="t", meta={"language": language}, origin={})
 
 
 def test_prose_is_kept() -> None:
@@ -29,7 +29,7 @@ CASES = {
     "line_punct_ratio": "\n".join(s.rstrip(".") for s in SENTENCES[:9]) + "\n" + SENTENCES[9],
     "short_line_ratio": "\n".join([*SENTENCES[:3], *(f"Item {i}." for i in range(7))]),
     "char_dup_ratio": "\n".join([*SENTENCES, SENTENCES[0]]),
-    "list_ratio": "\n".join(f"Extraordinarily supercalifragilisticexpialidocious{i}." for i in range(10)),
+    "list_ratio": "\n".join(f"Extraordinarily_supercalifragilisticexpialidocious{i}." for i in range(10)),
 }
 
 
@@ -43,17 +43,58 @@ def test_drop_reasons(reason: str) -> None:
 def test_signal_values_by_hand() -> None:
     text = "A full line that ends well.\nshort\n\nA full line that ends well.\nAnother one without an end"
     s = FineWeb()(rec(text)).signals
-    assert s["lines"] == 4  # the blank line is layout
+    assert s["lines"] == 4  # the blank line is not a line (datatrove drops blank lines)
     assert s["end_punct_lines_frac"] == pytest.approx(2 / 4)
     assert s["short_lines_frac"] == 1.0  # every line has at most 30 characters
+    # repeated lines' characters over every character but the newlines
     assert s["dup_line_chars_frac"] == pytest.approx(len("A full line that ends well.") / (len(text) - 4))
-    assert s["newlines_per_word"] == pytest.approx(4 / 18)
+    assert s["newlines_per_word"] == pytest.approx(4 / 20)  # 18 words and 2 full stops are datatrove's tokens
 
 
-def test_no_punctuation_at_all_can_be_allowed() -> None:
-    text = "\n".join(s.rstrip(".") for s in SENTENCES)
-    assert FineWeb()(rec(text)).reason == "fineweb.line_punct_ratio"
-    assert FineWeb(allow_no_end_punct=True)(rec(text)).kept
+def test_a_line_ending_in_a_space_is_not_punctuated() -> None:
+    lines = [s + " " for s in SENTENCES]  # datatrove tests the raw line: "... way. " does not end with "."
+    v = FineWeb()(rec("\n".join(lines)))
+    assert v.reason == "fineweb.line_punct_ratio" and v.signals["end_punct_lines_frac"] == 0.0
+    assert FineWeb(strip_lines=True)(rec("\n".join(lines))).kept  # pajama's option, off by default
+
+
+def test_blank_lines_are_not_lines() -> None:
+    spaced = "\n\n \n".join(SENTENCES)  # blank and whitespace-only lines between every sentence
+    v = FineWeb()(rec(spaced))
+    assert v.kept and v.signals["lines"] == len(SENTENCES) and v.signals["short_lines_frac"] == 0.0
+    assert FineWeb()(rec("\n \n\t\n")).reason == "fineweb.empty"
+
+
+def test_end_marks_cover_quotes_and_other_scripts() -> None:
+    assert {".", "!", "?", "'", '"'} <= set(FineWeb().end_marks)  # the FineWeb release's five
+    assert {"。", "।", "؟", "!"} <= set(TERMINAL_PUNCTUATION) and len(TERMINAL_PUNCTUATION) == 159
+    quoted = "\n".join(f'He said "{s}"' for s in SENTENCES)
+    assert FineWeb()(rec(quoted)).signals["end_punct_lines_frac"] == 1.0
+    chinese = "\n".join("这是一个关于天气的很长的句子，它写得相当曲折而且很长很长很长很长。" for _ in range(3))
+    assert FineWeb()(rec(chinese, "zh")).signals["end_punct_lines_frac"] == 1.0
+
+
+def test_tokens_count_punctuation_marks_like_datatrove() -> None:
+    text = "Don't e-mail me, ok?\n(Yes.)"  # Don't / e-mail / me / , / ok / ? / ( / Yes / . / ) : 10 tokens
+    assert FineWeb()(rec(text)).signals["newlines_per_word"] == pytest.approx(1 / 10)
+    words = len(TextStats(text).words)  # pajama's words: no punctuation marks
+    assert FineWeb(tokens="words")(rec(text)).signals["newlines_per_word"] == pytest.approx(1 / words)
+
+
+def test_language_picks_the_word_definition() -> None:
+    text = "一二三四五六七八九十。\n一二三四五六七八九十。"
+    auto = FineWeb()(rec(text, "zh")).signals["newlines_per_word"]
+    assert auto == pytest.approx(1 / len(TextStats(text).words))  # unspaced script: pajama's words
+    fixed = FineWeb(language="en")(rec(text, "zh")).signals["newlines_per_word"]
+    assert fixed == pytest.approx(1 / 4)  # two runs of letters and two full stops
+
+
+def test_release_comparisons_on_exact_ties() -> None:
+    # 0.12 of the lines punctuated exactly: the release drops at "at most" (0.10.1 would keep)
+    lines = [s if i < 3 else s.rstrip(".") for i, s in enumerate(SENTENCES * 3)][:25]
+    s = FineWeb()(rec("\n".join(lines))).signals
+    assert s["end_punct_lines_frac"] == 3 / 25 == 0.12
+    assert FineWeb()(rec("\n".join(lines))).reason == "fineweb.line_punct_ratio"
 
 
 PIECES = ["word ", "Word. ", "\n", "\n\n", "a", "!", " ", "end.", " -- ", "…"]
@@ -67,5 +108,4 @@ def test_never_changes_text_and_decides_from_signals(text: str) -> None:
     assert r.text == text and v.text is None
     again = FineWeb().decide(json.loads(json.dumps(dict(v.signals))))
     assert (again.kept, again.reason) == (v.kept, v.reason)
-    words = TextStats(text).words  # the quick word count FineWeb uses equals the full word list's length
-    assert v.signals["newlines_per_word"] == (text.count("\n") / len(words) if words else 0.0)
+    assert 0.0 <= v.signals["end_punct_lines_frac"] <= 1.0 and 0.0 <= v.signals["short_lines_frac"] <= 1.0

@@ -168,10 +168,20 @@ def reference(text: str) -> dict[str, float]:
         "rp_uppercase_frac": sum(c.isupper() for c in text) / len(text),
         "rp_numerical_chars_frac": sum(c.isnumeric() for c in text) / len(text),
         **{f"rp_dupe_{n}gram_frac": grams[f"every_{n}"] for n in range(5, 11)},
+        **fineweb_reference(text),
+    }
+
+
+def fineweb_reference(text: str) -> dict[str, float]:
+    """datatrove's FineWeb definitions: raw non-blank "\\n" lines, tokens = words and punctuation marks."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    nl = len(lines)
+    tokens = re.findall(r"\w+(?:[-'’.]\w+)*|[^\w\s]", text)
+    return {
         "fw_end_punct_lines_frac": sum(line[-1] in ".'\"!?" for line in lines) / nl,
         "fw_short_lines_frac": sum(len(line) <= 30 for line in lines) / nl,
-        "fw_dup_line_chars_frac": dup_line_chars / (len(text) - text.count("\n")),
-        "fw_newlines_per_word": text.count("\n") / nw,
+        "fw_dup_line_chars_frac": dup_items(lines)[1] / (len(text) - text.count("\n")),
+        "fw_newlines_per_word": text.count("\n") / len(tokens),
     }
 
 

@@ -1,58 +1,109 @@
 """FineWeb's own heuristic filters: Penedo et al. 2024, "The FineWeb Datasets: Decanting the Web for the
-Finest Text Data at Scale" (arXiv:2406.17557), section 3.5; defaults are those of the code that produced
-the dataset (datatrove's FineWebQualityFilter).
+Finest Text Data at Scale" (arXiv:2406.17557), section 3.5. The reference is the authors' code,
+datatrove's `FineWebQualityFilter` (pipeline/filters/fineweb_quality_filter.py): release 0.2.0 (April
+2024) is what made FineWeb; 0.10.1 is the current release, changed for FineWeb-2 (blank lines, stop
+characters, language-specific word tokenizers, strict comparisons). `FineWeb` below makes 0.10.1's
+keep/drop decision on 100% of 768 real extracted pages (benchmarks/compare_web.py); where the two
+releases differ it says which one it follows and why.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pajama.filter import Verdict
-from pajama.filters.signals import ratio, stats_for
+from pajama.filters.signals import duplicates, ratio, stats_for
 from pajama.record import Record
 from pajama.registry import register_filter
+
+#: the stop characters of the FineWeb release (datatrove 0.2.0): a line ending in one of them is punctuated
+RELEASE_END_MARKS = (".", "'", '"', "!", "?")
+#: datatrove 0.10.1's TERMINAL_PUNCTUATION (utils/text.py), the sentence-final marks of every script
+TERMINAL_PUNCTUATION = tuple(
+    "!.?\u0589\u061d\u061e\u061f\u06d4\u0700\u0701\u0702\u07f9\u0837\u0839\u083d\u083e\u0964\u0965"
+    "\u104a\u104b\u1362\u1367\u1368\u166e\u1735\u1736\u17d4\u17d5\u17d6\u17d9\u17da\u1803\u1809\u1944"
+    "\u1945\u1aa8\u1aa9\u1aaa\u1aab\u1b5a\u1b5b\u1b5e\u1b5f\u1b7d\u1b7e\u1c3b\u1c3c\u1c7e\u1c7f\u203c"
+    "\u203d\u2047\u2048\u2049\u2e2e\u2e3c\u2e53\u2e54\u3002\ua4ff\ua60e\ua60f\ua6f3\ua6f7\ua876\ua877"
+    "\ua8ce\ua8cf\ua92f\ua9c8\ua9c9\uaa5d\uaa5e\uaa5f\uaaf0\uaaf1\uabeb\ufe52\ufe56\ufe57\uff01\uff0e"
+    "\uff1f\uff61\U00010a56\U00010a57\U00010f55\U00010f56\U00010f57\U00010f58\U00010f59\U00010f86"
+    "\U00010f87\U00010f88\U00010f89\U00011047\U00011048\U000110be\U000110bf\U000110c0\U000110c1"
+    "\U00011141\U00011142\U00011143\U000111c5\U000111c6\U000111cd\U000111de\U000111df\U00011238"
+    "\U00011239\U0001123b\U0001123c\U000112a9\U0001144b\U0001144c\U000115c2\U000115c3\U000115c9"
+    "\U000115ca\U000115cb\U000115cc\U000115cd\U000115ce\U000115cf\U000115d0\U000115d1\U000115d2"
+    "\U000115d3\U000115d4\U000115d5\U000115d6\U000115d7\U00011641\U00011642\U0001173c\U0001173d"
+    "\U0001173e\U00011944\U00011946\U00011a42\U00011a43\U00011a9b\U00011a9c\U00011c41\U00011c42"
+    "\U00011ef7\U00011ef8\U00011f43\U00011f44\U00016a6e\U00016a6f\U00016af5\U00016b37\U00016b38"
+    "\U00016b44\U00016e98\U0001bc9f\U0001da88"
+)
+#: scripts written without spaces between words: datatrove segments them with a dictionary tokenizer
+UNSPACED_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
+# datatrove's English tokens (spaCy): words (inner hyphens, apostrophes, dots kept) and each punctuation mark
+_TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")
 
 
 @register_filter("fineweb")
 @dataclass(frozen=True, kw_only=True)
 class FineWeb:
-    """Drop list-like and boilerplate-heavy pages (Penedo et al. 2024).
+    """Drop list-like and boilerplate-heavy pages (Penedo et al. 2024), as datatrove decides them.
 
-    Rules, in order: the fraction of lines ending with one of end_marks is at most
-    min_end_punct_lines_frac (drop "line_punct_ratio"; with allow_no_end_punct a page with no such
-    line at all is kept); the fraction of lines of at most short_line_chars characters is at least
-    max_short_lines_frac ("short_line_ratio"); the characters of lines that repeat an earlier line,
-    over all characters except newlines, are at least max_dup_line_chars_frac ("char_dup_ratio");
-    newlines per word above max_newlines_per_word ("list_ratio").
+    Lines are the pieces of `text.split("\\n")` that are not blank, unstripped (a line ending in ". "
+    does not end with "."); blank lines are not lines (datatrove 0.10.1; the release counted them as
+    short unpunctuated lines, which disagrees with 0.10.1 on 90% of paragraph-separated pages, and on
+    trafilatura's output, what FineWeb was built from, the two agree). Rules, in order: a page without
+    lines is "empty"; the fraction of lines ending with one of end_marks is at most
+    min_end_punct_lines_frac ("line_punct_ratio"; with allow_no_end_punct a page with no such line at
+    all passes); the fraction of lines of at most short_line_chars characters is at least
+    max_short_lines_frac ("short_line_ratio"); the characters of lines that repeat an earlier line, over
+    all characters except newlines, are at least max_dup_line_chars_frac ("char_dup_ratio"); newlines
+    per token above max_newlines_per_word ("list_ratio"). "At most" and "at least" are the release's
+    comparisons (0.10.1 uses strict ones; they differ only on exact ties).
 
-    Lines are non-blank and stripped (datatrove counts blank lines, which makes every blank line a
-    "short line without punctuation"); words are pajama's words (whitespace tokens without surrounding
-    punctuation) where datatrove uses nltk tokens, which include punctuation marks, so the list ratio
-    here is a little higher for the same page.
+    end_marks: the release's five marks plus 0.10.1's TERMINAL_PUNCTUATION, so that lines of other
+    scripts (。 । ؟ ...) count as punctuated, as in 0.10.1, and lines ending in a quote still do, as in
+    the release. Tokens (`tokens: datatrove`): datatrove 0.10.1 counts its word tokenizer's tokens for
+    the page's language (spaCy's, punctuation marks included); here words and single punctuation marks
+    for space-separated scripts, and pajama's words of the page's language (`stats_for(record).words`)
+    for scripts written without spaces. `tokens: words` uses pajama's words everywhere. The page's
+    language is meta.language (`language: auto`) or a fixed code.
+
+    strip_lines (off, as in datatrove) strips each line before the end-mark and length tests.
     """
 
     min_end_punct_lines_frac: float = 0.12
     allow_no_end_punct: bool = False
-    end_marks: tuple[str, ...] = (".", "'", '"', "!", "?")
+    end_marks: tuple[str, ...] = RELEASE_END_MARKS + TERMINAL_PUNCTUATION
     max_short_lines_frac: float = 0.67
     short_line_chars: int = 30
     max_dup_line_chars_frac: float = 0.01
     max_newlines_per_word: float = 0.3
+    language: str = "auto"
+    tokens: Literal["datatrove", "words"] = "datatrove"
+    strip_lines: bool = False
 
     def __call__(self, record: Record) -> Verdict:
-        st = stats_for(record)
-        n_lines = len(st.lines)
-        dup_chars = st.duplicate_lines[1]
+        text = record.text
+        lines = [line for line in text.split("\n") if line.strip()]
+        if self.strip_lines:
+            lines = [line.strip() for line in lines]
+        n_lines = len(lines)
+        newlines = text.count("\n")
         s = {
             "lines": n_lines,
-            "end_punct_lines_frac": ratio(st.lines_ending_with(self.end_marks), n_lines),
-            "short_lines_frac": ratio(st.short_lines(self.short_line_chars), n_lines),
-            "dup_line_chars_frac": ratio(dup_chars, len(st.text) - st.text.count("\n")),
-            "newlines_per_word": ratio(st.text.count("\n"), st.word_count),
+            "end_punct_lines_frac": ratio(sum(1 for line in lines if line.endswith(self.end_marks)), n_lines),
+            "short_lines_frac": ratio(sum(1 for line in lines if len(line) <= self.short_line_chars), n_lines),
+            "dup_line_chars_frac": ratio(duplicates(lines)[1], len(text) - newlines),
+            "newlines_per_word": ratio(newlines, self._token_count(record)) if n_lines else 0.0,
         }
         return self.decide(s)
+
+    def _token_count(self, record: Record) -> int:
+        language = record.meta.get("language") if self.language == "auto" else self.language
+        if self.tokens == "words" or language in UNSPACED_LANGUAGES:
+            return len(stats_for(record).words)
+        return len(_TOKEN.findall(record.text))
 
     def decide(self, s: Mapping[str, Any]) -> Verdict:
         if s["lines"] == 0:
