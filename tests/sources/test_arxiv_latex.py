@@ -168,16 +168,18 @@ def test_math_stays_latex() -> None:
 # ---------------------------------------------------------------------------------- main + includes
 
 
-def test_find_main_prefers_documentclass_with_begin_document() -> None:
+def test_roots_have_documentclass_and_begin_document_and_are_not_included() -> None:
     files = {
         "a.tex": "\\section{Part}",
         "sub.tex": "\\documentclass[main.tex]{subfiles}\n\\begin{document}x\\end{document}",
         "main.tex": "\\documentclass{article}\n\\begin{document}\\subfile{sub}\\end{document}",
         "old.tex": "\\documentstyle{article}",
+        "reply.tex": "\\documentclass{letter}\n\\begin{document}Dear editor\\end{document}",
     }
-    assert _latex.find_main(files) == "main.tex"
-    assert _latex.find_main({"x.tex": "\\begin{document} hi \\end{document}", "y.tex": "no"}) == "x.tex"
-    assert _latex.find_main({"x.tex": "\\section{no main}"}) is None
+    assert _latex.find_roots(files) == ["main.tex", "reply.tex"]
+    assert _latex.find_roots({"x.tex": "\\begin{document} hi \\end{document}", "y.tex": "no"}) == ["x.tex"]
+    assert _latex.find_roots({"x.tex": "\\documentclass{article}", "y.tex": "no"}) == ["x.tex"]
+    assert _latex.find_roots({"x.tex": "\\section{no main}"}) == []
 
 
 def test_includes_are_inlined_once_and_safely() -> None:

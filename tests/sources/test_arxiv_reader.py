@@ -214,3 +214,53 @@ def test_quickstart_sample(tmp_path: Path) -> None:
         assert doc.text.startswith("\\section{") and "Python" in doc.text
         assert "\\py" not in doc.text and "TODO" not in doc.text and "is dropped with the front matter" not in doc.text
         assert "\\bibliography" not in doc.text and "\\frac{a}{b}" in doc.text
+
+
+# ------------------------------------------------------------- the root file, chosen by resolved content
+
+PAPER_ROOT = b"\\documentclass{article}\n\\begin{document}\n\\input{sections/intro}\n\\end{document}\n"
+INTRO = b"\\input{sections/method}\n\\section{Intro}\nShort paper, long letter.\n"
+METHOD = b"\\section{Method}\n" + b"The method, two includes deep.\n" * 5
+LETTER = (
+    b"\\documentclass{letter}\n\\begin{document}\n\\section*{Response to the referees}\n"
+    + b"We thank the referee for a careful reading of the manuscript.\n" * 2
+    + b"\\end{document}\n"
+)
+
+
+def test_a_rebuttal_letter_longer_than_the_paper_main_file_loses(tmp_path: Path) -> None:
+    files = {"paper.tex": PAPER_ROOT, "sections/intro.tex": INTRO, "sections/method.tex": METHOD, "reply.tex": LETTER}
+    assert len(PAPER_ROOT) < len(LETTER) < len(INTRO + METHOD)  # the letter is the longest file
+    [item] = read(tmp_path, "2101.00002.tar.gz", gzip.compress(tar_bytes(files)))
+    assert isinstance(item, Doc)
+    # \input chains resolve (paper -> intro -> method); the letter is not part of the document
+    method = "\\section{Method}\n" + "The method, two includes deep.\n" * 5
+    assert item.text == method + "\n\\section{Intro}\nShort paper, long letter."
+    assert item.locator == {"main": "paper.tex", "roots": ["paper.tex", "reply.tex"]}
+    assert item.meta["main_file"] == "paper.tex"
+
+
+def test_two_roots_the_one_with_more_cleaned_text_wins(tmp_path: Path) -> None:
+    supplement = b"\\documentclass{article}\n\\begin{document}\n\\section{Supplement}\nMore.\n\\end{document}\n"
+    files = {
+        "a_supp.tex": supplement,
+        "z_main.tex": PAPER_ROOT,
+        "sections/intro.tex": INTRO,
+        "sections/method.tex": METHOD,
+    }
+    [item] = read(tmp_path, "2101.00003.tar.gz", gzip.compress(tar_bytes(files)))
+    assert isinstance(item, Doc) and item.locator["main"] == "z_main.tex"
+    assert "\\section{Supplement}" not in item.text and "\\section{Method}" in item.text
+    # equal content: the first path wins, whatever the member order
+    twin = {"b.tex": supplement, "a.tex": supplement}
+    [item] = read(tmp_path, "2101.00004.tar.gz", gzip.compress(tar_bytes(twin)))
+    assert isinstance(item, Doc) and item.locator == {"main": "a.tex", "roots": ["a.tex", "b.tex"]}
+
+
+def test_a_root_without_sections_loses_to_one_with_them(tmp_path: Path) -> None:
+    cover = b"\\documentclass{article}\n\\begin{document}\n" + b"Cover page text. " * 40 + b"\n\\end{document}\n"
+    files = {"cover.tex": cover, "paper.tex": PAPER_ROOT, "sections/intro.tex": INTRO, "sections/method.tex": METHOD}
+    [item] = read(tmp_path, "2101.00005.tar.gz", gzip.compress(tar_bytes(files)))
+    assert isinstance(item, Doc) and item.locator["main"] == "paper.tex"
+    [alone] = read(tmp_path, "2101.00006.tar.gz", gzip.compress(tar_bytes({"cover.tex": cover})))
+    assert isinstance(alone, Skip) and alone.reason == "arxiv.no_sections" and alone.locator == {"main": "cover.tex"}

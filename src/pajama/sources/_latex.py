@@ -16,6 +16,9 @@ LaTeX. Where this module differs, on purpose:
 - the text also ends at `\\end{document}`, `\\bibliographystyle`, `\\printbibliography` and
   `\\begin{appendices}`;
 - `comment` environments are removed with the `%` comments.
+- the document is one root file (`find_roots`; the reader picks the root with the most cleaned text)
+  with its `\\input`, `\\include` and `\\subfile` files inlined; v1 concatenated every .tex member,
+  so stale copies, unused drafts and rebuttal letters in the tarball became part of the paper.
 Verbatim text is not treated specially: a `%` inside `\\verb` or `verbatim` is read as a comment.
 """
 
@@ -175,26 +178,23 @@ _MAX_INCLUDE_DEPTH = 12
 MAX_RESOLVED_CHARS = 32 << 20
 
 
-def find_main(files: dict[str, str]) -> str | None:
-    """The main file of a submission: the one with `\\documentclass` (or LaTeX 2.09 `\\documentstyle`).
+def find_roots(files: dict[str, str]) -> list[str]:
+    """The root files of a submission, sorted by path: those with `\\documentclass` (or LaTeX 2.09
+    `\\documentstyle`) and `\\begin{document}` that no other root includes (a subfile has both).
 
-    `files` maps paths to comment-free text. Among several candidates, prefer those with
-    `\\begin{document}`, then those no other candidate includes, then the longest, then the path.
-    Without any `\\documentclass`, a file with `\\begin{document}` is the main file.
+    `files` maps paths to comment-free text. Without such a file, the `\\documentclass` files; without
+    those, the files with `\\begin{document}`. A submission may have several roots (the paper and a
+    rebuttal letter, a supplement, exercise sheets): the reader chooses among them by their content.
     """
     candidates = [p for p, t in files.items() if _DOCUMENTCLASS.search(t)]
-    if not candidates:
-        candidates = [p for p, t in files.items() if _BEGIN_DOCUMENT.search(t)]
-    if not candidates:
-        return None
+    with_body = [p for p in candidates if _BEGIN_DOCUMENT.search(files[p])]
+    candidates = with_body or candidates or [p for p, t in files.items() if _BEGIN_DOCUMENT.search(t)]
     included = {_target(m) for p in candidates for m in _INCLUDE.finditer(files[p])}
 
-    def rank(path: str) -> tuple[bool, bool, int, str]:
-        stem = path.rsplit(".", 1)[0]
-        is_included = path in included or stem in included or path.rsplit("/", 1)[-1] in included
-        return (not _BEGIN_DOCUMENT.search(files[path]), is_included, -len(files[path]), path)
+    def is_included(path: str) -> bool:
+        return bool({path, path.rsplit(".", 1)[0], path.rsplit("/", 1)[-1]} & included)
 
-    return min(candidates, key=rank)
+    return sorted([p for p in candidates if not is_included(p)] or candidates)
 
 
 def _target(m: re.Match[str]) -> str:

@@ -3,8 +3,9 @@
 One input is what arXiv's bulk source gives: a gzipped tar of one submission, a gzipped single .tex
 file, a plain tar, or a tar of such submissions (the monthly bundle shape, members like
 `0704/0704.0001.gz`). Members are read in memory through `pajama.archives`; nothing is extracted.
-One submission is one record: a Doc, Skip("arxiv.no_tex" | "arxiv.no_main" | "arxiv.no_sections" |
-"arxiv.empty") or Failure (unsafe members, member-count and expansion caps, a corrupt bundled file).
+One submission is one record (its root file, see `clean_submission`): a Doc, Skip("arxiv.no_tex" |
+"arxiv.no_main" | "arxiv.no_sections" | "arxiv.empty") or Failure (unsafe members, member-count and
+expansion caps, a corrupt bundled file).
 """
 
 from __future__ import annotations
@@ -145,21 +146,29 @@ class Cleaned:
     text: str | None
     main: str | None
     reason: str | None
+    roots: tuple[str, ...] = ()
 
 
 def clean_submission(texts: dict[str, bytes]) -> Cleaned:
-    """Main file, includes, cleaning: the submission's text, or the skip reason."""
+    """Root file, includes, cleaning: the submission's text, or the skip reason.
+
+    With several roots (`_latex.find_roots`), each is resolved and cleaned and the one with the most
+    cleaned text is the document (ties: the first path): a rebuttal letter or a cover page longer than
+    the paper's main file, but without the paper's \\input sections, loses to the paper.
+    """
     stripped = {p: _latex.strip_comments(_decode(d)) for p, d in texts.items()}
     candidates = {p: t for p, t in stripped.items() if _extension(p) not in _NOT_MAIN}
     if not any("\\" in t for t in candidates.values()):
         return Cleaned(None, None, "arxiv.no_tex")
-    main = _latex.find_main(candidates)
-    if main is None:
+    roots = tuple(_latex.find_roots(candidates))
+    if not roots:
         return Cleaned(None, None, "arxiv.no_main")
-    text = _latex.clean_document(_latex.resolve_includes(main, stripped))
+    cleaned = {root: _latex.clean_document(_latex.resolve_includes(root, stripped)) for root in roots}
+    main = max(roots, key=lambda root: (len(cleaned[root] or ""), cleaned[root] is not None, -roots.index(root)))
+    text = cleaned[main]
     if text is None:
-        return Cleaned(None, main, "arxiv.no_sections")
-    return Cleaned(text, main, None if text else "arxiv.empty")
+        return Cleaned(None, main, "arxiv.no_sections", roots)
+    return Cleaned(text, main, None if text else "arxiv.empty", roots)
 
 
 @register_reader("arxiv")
@@ -261,6 +270,8 @@ class ArxivReader:
         cleaned = clean_submission(files.texts)
         if cleaned.main is not None:
             locator["main"] = cleaned.main
+        if len(cleaned.roots) > 1:
+            locator["roots"] = list(cleaned.roots)  # the other candidates, so the choice can be checked
         if cleaned.text is None or cleaned.reason is not None:
             return Skip(cleaned.reason or "arxiv.empty", locator)
         aid, version = arxiv_id(member or inp.name)
