@@ -4,8 +4,9 @@
 
 RP-v1 (the unchanged copy in ../shared/reference/redpajama-v1-arxiv) cleans every .tex member of a
 submission and concatenates the results; pajama cleans the submission's root file with its \\input,
-\\include and \\subfile files inlined. Per submission: keep/drop on each side (RP-v1 keeps a non-empty
-text) and the share of RP-v1's non-blank lines (stripped) that are lines of pajama's text.
+\\include and \\subfile files inlined, then (`unused_files: append`, the default) every other .tex
+file. Per submission: keep/drop on each side (RP-v1 keeps a non-blank text) and the share of RP-v1's
+non-blank lines (stripped) that are lines of pajama's text.
 """
 
 from __future__ import annotations
@@ -50,8 +51,8 @@ def rp_v1_text(cleaner: Any, path: Path) -> str | None:
     return str(cleaner.clean_tex_files(loaded[0]))
 
 
-def pajama_doc(path: Path) -> Doc | None:
-    reader = options.build(ArxivReader, {}, "compare")
+def pajama_doc(path: Path, unused_files: str = "append") -> Doc | None:
+    reader = options.build(ArxivReader, {"unused_files": unused_files}, "compare")
     docs = [i for i in reader.read(InputFile(uri=str(path), name=path.name, source="arxiv")) if isinstance(i, Doc)]
     return docs[0] if docs else None
 
@@ -63,9 +64,9 @@ def line_coverage(reference: str, ours: str) -> float:
     return sum(1 for line in wanted if line in have) / len(wanted) if wanted else 1.0
 
 
-def compare(cleaner: Any, path: Path) -> dict[str, Any]:
+def compare(cleaner: Any, path: Path, unused_files: str = "append") -> dict[str, Any]:
     reference = rp_v1_text(cleaner, path)
-    doc = pajama_doc(path)
+    doc = pajama_doc(path, unused_files)
     return {
         "submission": path.name,
         "rp_v1_kept": bool(reference and reference.strip()),
@@ -80,13 +81,14 @@ def compare(cleaner: Any, path: Path) -> dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("files", nargs="*", type=Path)
+    ap.add_argument("--unused-files", choices=["skip", "append"], default="append", help="the reader's option")
     args = ap.parse_args(argv)
     cleaner = rp_v1_cleaner()
     if cleaner is None:
         print(f"RP-v1 cleaner not importable from {REFERENCE}", file=sys.stderr)
         return 2
     files = args.files or sorted(p for p in (CORPUS / "arxiv" / "src").iterdir() if p.is_file())
-    rows = [compare(cleaner, p) for p in files]
+    rows = [compare(cleaner, p, args.unused_files) for p in files]
     same = sum(r["rp_v1_kept"] == r["pajama_kept"] for r in rows)
     for r in rows:
         print(

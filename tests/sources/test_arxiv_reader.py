@@ -231,7 +231,7 @@ LETTER = (
 def test_a_rebuttal_letter_longer_than_the_paper_main_file_loses(tmp_path: Path) -> None:
     files = {"paper.tex": PAPER_ROOT, "sections/intro.tex": INTRO, "sections/method.tex": METHOD, "reply.tex": LETTER}
     assert len(PAPER_ROOT) < len(LETTER) < len(INTRO + METHOD)  # the letter is the longest file
-    [item] = read(tmp_path, "2101.00002.tar.gz", gzip.compress(tar_bytes(files)))
+    [item] = read(tmp_path, "2101.00002.tar.gz", gzip.compress(tar_bytes(files)), unused_files="skip")
     assert isinstance(item, Doc)
     # \input chains resolve (paper -> intro -> method); the letter is not part of the document
     method = "\\section{Method}\n" + "The method, two includes deep.\n" * 5
@@ -248,19 +248,35 @@ def test_two_roots_the_one_with_more_cleaned_text_wins(tmp_path: Path) -> None:
         "sections/intro.tex": INTRO,
         "sections/method.tex": METHOD,
     }
-    [item] = read(tmp_path, "2101.00003.tar.gz", gzip.compress(tar_bytes(files)))
+    [item] = read(tmp_path, "2101.00003.tar.gz", gzip.compress(tar_bytes(files)), unused_files="skip")
     assert isinstance(item, Doc) and item.locator["main"] == "z_main.tex"
     assert "\\section{Supplement}" not in item.text and "\\section{Method}" in item.text
     # equal content: the first path wins, whatever the member order
     twin = {"b.tex": supplement, "a.tex": supplement}
-    [item] = read(tmp_path, "2101.00004.tar.gz", gzip.compress(tar_bytes(twin)))
+    [item] = read(tmp_path, "2101.00004.tar.gz", gzip.compress(tar_bytes(twin)), unused_files="skip")
     assert isinstance(item, Doc) and item.locator == {"main": "a.tex", "roots": ["a.tex", "b.tex"]}
 
 
 def test_a_root_without_sections_loses_to_one_with_them(tmp_path: Path) -> None:
     cover = b"\\documentclass{article}\n\\begin{document}\n" + b"Cover page text. " * 40 + b"\n\\end{document}\n"
     files = {"cover.tex": cover, "paper.tex": PAPER_ROOT, "sections/intro.tex": INTRO, "sections/method.tex": METHOD}
-    [item] = read(tmp_path, "2101.00005.tar.gz", gzip.compress(tar_bytes(files)))
+    [item] = read(tmp_path, "2101.00005.tar.gz", gzip.compress(tar_bytes(files)), unused_files="skip")
     assert isinstance(item, Doc) and item.locator["main"] == "paper.tex"
     [alone] = read(tmp_path, "2101.00006.tar.gz", gzip.compress(tar_bytes({"cover.tex": cover})))
     assert isinstance(alone, Skip) and alone.reason == "arxiv.no_sections" and alone.locator == {"main": "cover.tex"}
+
+
+def test_unused_files_are_appended_as_rp_v1_would_cover_them(tmp_path: Path) -> None:
+    stale = b"\\section{Old draft}\nNobody includes this file.\n"
+    files = {"paper.tex": PAPER_ROOT, "sections/intro.tex": INTRO, "sections/method.tex": METHOD}
+    files |= {"reply.tex": LETTER, "stale.tex": stale, "notes.txt": b"\\section{not tex}"}
+    blob = gzip.compress(tar_bytes(files))
+    [skipped] = read(tmp_path, "2101.00007.tar.gz", blob, unused_files="skip")
+    [appended] = read(tmp_path, "2101.00007.tar.gz", blob)  # the default: as RP-v1's concatenation
+    assert isinstance(skipped, Doc) and isinstance(appended, Doc)
+    assert "Old draft" not in skipped.text and "referees" not in skipped.text
+    assert appended.text.startswith(skipped.text)
+    assert appended.text.endswith("\\section{Old draft}\nNobody includes this file.")
+    assert "\\section*{Response to the referees}" in appended.text and "not tex" not in appended.text
+    assert appended.locator["appended"] == ["reply.tex", "stale.tex"]  # path order; included files are not repeated
+    assert "appended" not in skipped.locator

@@ -16,9 +16,10 @@ LaTeX. Where this module differs, on purpose:
 - the text also ends at `\\end{document}`, `\\bibliographystyle`, `\\printbibliography` and
   `\\begin{appendices}`;
 - `comment` environments are removed with the `%` comments.
-- the document is one root file (`find_roots`; the reader picks the root with the most cleaned text)
-  with its `\\input`, `\\include` and `\\subfile` files inlined; v1 concatenated every .tex member,
-  so stale copies, unused drafts and rebuttal letters in the tarball became part of the paper.
+- the document starts with one root file (`find_roots`; the reader picks the root with the most cleaned text)
+  with its `\\input`, `\\include` and `\\subfile` files inlined, then every other .tex file cleaned on its own
+  (the reader's `unused_files: append`, as v1 concatenated every .tex member; `skip` leaves them out,
+  since stale copies, unused drafts and rebuttal letters in a tarball are not the paper).
 Verbatim text is not treated specially: a `%` inside `\\verb` or `verbatim` is read as a comment.
 """
 
@@ -210,12 +211,15 @@ def _lookup(name: str, including: str, main_dir: str, files: dict[str, str]) -> 
     return None
 
 
-def resolve_includes(main: str, files: dict[str, str], max_chars: int = MAX_RESOLVED_CHARS) -> str:
+def resolve_includes(
+    main: str, files: dict[str, str], max_chars: int = MAX_RESOLVED_CHARS, used: set[str] | None = None
+) -> str:
     """The main file with `\\input`, `\\include` and `\\subfile` replaced by the files they name.
 
     Paths resolve against the main file's folder (as LaTeX does), then the including file's, then
     the submission root. A missing file, a cycle or excessive depth leaves the command out.
     Subfiles contribute only their document body. Inlining stops once `max_chars` were inlined.
+    `used`, when given, receives the path of every file inlined.
     """
     main_dir = posixpath.dirname(main)
     budget = [max_chars - len(files[main])]
@@ -228,6 +232,8 @@ def resolve_includes(main: str, files: dict[str, str], max_chars: int = MAX_RESO
             budget[0] -= len(files[target])
             if budget[0] < 0:
                 return ""
+            if used is not None:
+                used.add(target)
             body = inline(target, (*stack, target))
             if m.group("cmd") == "subfile":
                 body = document_body(body)

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, BinaryIO, ClassVar, cast
+from typing import Any, BinaryIO, ClassVar, Literal, cast
 
 from pajama.archives import TAR_BLOCK, ArchiveLimits, Member, iter_members, sniff_archive
 from pajama.errors import InputError
@@ -42,6 +42,8 @@ _UNSAFE |= {"archive.special_file", "archive.bad_name"}
 _BINARY_MAGIC = (b"%PDF", b"%!PS", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"\x1f\x8b")
 _NOT_MAIN = {"cls", "sty", "clo", "bst", "bib", "bbl", "def", "cfg", "dtx", "ins", "fd", "aux", "log", "toc"}
 _COMPRESSED_SUFFIX = re.compile(r"\.(?:gz|bz2|xz|zst)$")
+
+UnusedFiles = Literal["skip", "append"]
 
 
 def arxiv_id(name: str) -> tuple[str | None, str | None]:
@@ -147,14 +149,18 @@ class Cleaned:
     main: str | None
     reason: str | None
     roots: tuple[str, ...] = ()
+    appended: tuple[str, ...] = ()
 
 
-def clean_submission(texts: dict[str, bytes]) -> Cleaned:
+def clean_submission(texts: dict[str, bytes], unused_files: UnusedFiles = "append") -> Cleaned:
     """Root file, includes, cleaning: the submission's text, or the skip reason.
 
     With several roots (`_latex.find_roots`), each is resolved and cleaned and the one with the most
     cleaned text is the document (ties: the first path): a rebuttal letter or a cover page longer than
-    the paper's main file, but without the paper's \\input sections, loses to the paper.
+    the paper's main file, but without the paper's \\input sections, loses to the paper. With
+    `unused_files="append"`, every other .tex file (other roots, files nothing includes) is cleaned on
+    its own and appended in path order, which covers what RedPajama-v1's concatenation of every .tex
+    file kept.
     """
     stripped = {p: _latex.strip_comments(_decode(d)) for p, d in texts.items()}
     candidates = {p: t for p, t in stripped.items() if _extension(p) not in _NOT_MAIN}
@@ -163,12 +169,19 @@ def clean_submission(texts: dict[str, bytes]) -> Cleaned:
     roots = tuple(_latex.find_roots(candidates))
     if not roots:
         return Cleaned(None, None, "arxiv.no_main")
-    cleaned = {root: _latex.clean_document(_latex.resolve_includes(root, stripped)) for root in roots}
+    used: dict[str, set[str]] = {root: {root} for root in roots}
+    cleaned = {root: _latex.clean_document(_latex.resolve_includes(root, stripped, used=used[root])) for root in roots}
     main = max(roots, key=lambda root: (len(cleaned[root] or ""), cleaned[root] is not None, -roots.index(root)))
     text = cleaned[main]
+    appended: tuple[str, ...] = ()
+    if unused_files == "append":
+        others = {p: _latex.clean_document(t) for p, t in sorted(stripped.items()) if p.endswith(".tex")}
+        pieces = {p: t for p, t in others.items() if p not in used[main] and t}
+        appended = tuple(pieces)
+        text = "\n\n".join([t for t in (text, *pieces.values()) if t]) or text
     if text is None:
         return Cleaned(None, main, "arxiv.no_sections", roots)
-    return Cleaned(text, main, None if text else "arxiv.empty", roots)
+    return Cleaned(text, main, None if text else "arxiv.empty", roots, appended)
 
 
 @register_reader("arxiv")
@@ -182,6 +195,10 @@ class ArxivReader:
     """Path or URI of the arXiv metadata snapshot (JSON lines, optionally compressed) to join on id."""
     default_license: str | None = None
     """meta.license of a paper the metadata has no row for (or when no metadata is configured)."""
+    unused_files: UnusedFiles = "append"
+    """.tex files outside the chosen root's document (other roots, files nothing includes): cleaned one by
+    one and appended after it (`append`, the default: RedPajama-v1 concatenated every .tex file, so its
+    text has them), or left out (`skip`: only the paper, without stale drafts and letters)."""
     max_member_bytes: int = 64 << 20
     """Files of a submission larger than this are not read (figures); a bigger bundled submission fails."""
     max_submission_bytes: int = 1 << 30
@@ -267,11 +284,13 @@ class ArxivReader:
         locator: dict[str, Any] = {"member": member} if member else {}
         if files.unsafe is not None:
             return Failure(files.unsafe, locator)
-        cleaned = clean_submission(files.texts)
+        cleaned = clean_submission(files.texts, self.unused_files)
         if cleaned.main is not None:
             locator["main"] = cleaned.main
         if len(cleaned.roots) > 1:
             locator["roots"] = list(cleaned.roots)  # the other candidates, so the choice can be checked
+        if cleaned.appended:
+            locator["appended"] = list(cleaned.appended)
         if cleaned.text is None or cleaned.reason is not None:
             return Skip(cleaned.reason or "arxiv.empty", locator)
         aid, version = arxiv_id(member or inp.name)
