@@ -101,8 +101,8 @@ class StackExchangeReader:
             rows = index.answers_of(qid)
             if skip is not None:
                 yield Skip(skip, {"post_id": qid})
-                for a in rows:
-                    yield Skip(a[6] or skip, {"post_id": a[0], "question_id": qid})
+                for row in rows:
+                    yield Skip(row[6] or skip, {"post_id": row[0], "question_id": qid})
                 continue
             answers: list[Post] = []
             for aid, ascore, acreated, abody, aowner_id, aowner_name, askip in rows:
