@@ -126,8 +126,11 @@ def test_decompression_bomb_and_member_count_are_capped(tmp_path: Path) -> None:
 def test_pdf_only_and_no_main(tmp_path: Path) -> None:
     [item] = read(tmp_path, "p.tar.gz", gzip.compress(tar_bytes({"paper.pdf": b"%PDF-1.4", "fig.eps": b"%!PS"})))
     assert isinstance(item, Skip) and item.reason == "arxiv.no_tex"
-    [item] = read(tmp_path, "n.tar.gz", gzip.compress(tar_bytes({"part.tex": b"\\section{A} only a part"})))
+    part = gzip.compress(tar_bytes({"part.tex": b"\\section{A} only a part"}))
+    [item] = read(tmp_path, "n.tar.gz", part, unused_files="skip")
     assert isinstance(item, Skip) and item.reason == "arxiv.no_main"
+    [item] = read(tmp_path, "n.tar.gz", part)  # by default its sections are kept, as RP-v1 keeps them
+    assert isinstance(item, Doc) and item.key == "n.tar.gz/part.tex" and item.text == "\\section{A} only a part"
 
 
 def test_truncated_single_submission_is_an_input_error(tmp_path: Path) -> None:
@@ -280,3 +283,14 @@ def test_unused_files_are_appended_as_rp_v1_would_cover_them(tmp_path: Path) -> 
     assert "\\section*{Response to the referees}" in appended.text and "not tex" not in appended.text
     assert appended.locator["appended"] == ["reply.tex", "stale.tex"]  # path order; included files are not repeated
     assert "appended" not in skipped.locator
+
+
+def test_a_submission_without_a_root_keeps_its_sections_as_rp_v1_does(tmp_path: Path) -> None:
+    files = {"sections/intro.tex": INTRO, "sections/method.tex": METHOD, "readme.txt": b"see intro"}
+    blob = gzip.compress(tar_bytes(files))
+    [item] = read(tmp_path, "2101.00008.tar.gz", blob)
+    assert isinstance(item, Doc) and item.meta["main_file"] is None
+    assert item.locator == {"appended": ["sections/intro.tex", "sections/method.tex"]}
+    assert item.text.startswith("\\section{Intro}") and "\\section{Method}" in item.text
+    [skipped] = read(tmp_path, "2101.00008.tar.gz", blob, unused_files="skip")
+    assert isinstance(skipped, Skip) and skipped.reason == "arxiv.no_main"

@@ -167,21 +167,30 @@ def clean_submission(texts: dict[str, bytes], unused_files: UnusedFiles = "appen
     if not any("\\" in t for t in candidates.values()):
         return Cleaned(None, None, "arxiv.no_tex")
     roots = tuple(_latex.find_roots(candidates))
-    if not roots:
+    main, text, used = _best_root(roots, stripped) if roots else (None, None, set())
+    appended: dict[str, str] = {}
+    if unused_files == "append":  # RP-v1 keeps the sections of a submission without a root too
+        appended = _unused_documents(stripped, used)
+        text = "\n\n".join([t for t in (text, *appended.values()) if t]) or text
+    if main is None and not appended:
         return Cleaned(None, None, "arxiv.no_main")
-    used: dict[str, set[str]] = {root: {root} for root in roots}
-    cleaned = {root: _latex.clean_document(_latex.resolve_includes(root, stripped, used=used[root])) for root in roots}
-    main = max(roots, key=lambda root: (len(cleaned[root] or ""), cleaned[root] is not None, -roots.index(root)))
-    text = cleaned[main]
-    appended: tuple[str, ...] = ()
-    if unused_files == "append":
-        others = {p: _latex.clean_document(t) for p, t in sorted(stripped.items()) if p.endswith(".tex")}
-        pieces = {p: t for p, t in others.items() if p not in used[main] and t}
-        appended = tuple(pieces)
-        text = "\n\n".join([t for t in (text, *pieces.values()) if t]) or text
     if text is None:
         return Cleaned(None, main, "arxiv.no_sections", roots)
-    return Cleaned(text, main, None if text else "arxiv.empty", roots, appended)
+    return Cleaned(text, main, None if text else "arxiv.empty", roots, tuple(appended))
+
+
+def _best_root(roots: tuple[str, ...], files: dict[str, str]) -> tuple[str, str | None, set[str]]:
+    """(the root with the most cleaned text, that text, the files it inlined); ties go to the first path."""
+    used: dict[str, set[str]] = {root: {root} for root in roots}
+    cleaned = {root: _latex.clean_document(_latex.resolve_includes(root, files, used=used[root])) for root in roots}
+    main = max(roots, key=lambda root: (len(cleaned[root] or ""), cleaned[root] is not None, -roots.index(root)))
+    return main, cleaned[main], used[main]
+
+
+def _unused_documents(files: dict[str, str], used: set[str]) -> dict[str, str]:
+    """The non-empty cleaned text of every .tex file outside `used`, each cleaned on its own, in path order."""
+    cleaned = {p: _latex.clean_document(t) for p, t in sorted(files.items()) if p.endswith(".tex") and p not in used}
+    return {p: t for p, t in cleaned.items() if t}
 
 
 @register_reader("arxiv")
@@ -302,7 +311,8 @@ class ArxivReader:
             meta.update(self._joined(aid))
         if version is not None:
             meta["version"] = version
-        key = aid if aid is not None else f"{inp.name}/{member or cleaned.main}"
+        where = member or cleaned.main or cleaned.appended[0]  # a Doc has a root or appended files
+        key = aid if aid is not None else f"{inp.name}/{where}"
         return Doc(text=cleaned.text, meta=meta, locator=locator, key=key)
 
     def _joined(self, aid: str) -> dict[str, Any]:
