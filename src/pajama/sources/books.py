@@ -10,7 +10,8 @@ removed and `meta.gutenberg_markers` saying so: it is never passed on with the b
 
 License, from evidence only (meta.license_evidence lists it, as the github reader does): the catalog's rights
 statement (`rights`, `rights_url`: "CC BY-NC" with creativecommons.org/licenses/by-nc/4.0/ is CC-BY-NC-4.0;
-a copyrighted header adds LicenseRef-PG-copyrighted to it with AND), else the Project Gutenberg header ("This is a COPYRIGHTED Project Gutenberg eBook": LicenseRef-PG-copyrighted;
+a copyrighted header adds LicenseRef-PG-copyrighted to it with AND), else the Project Gutenberg header
+("This is a COPYRIGHTED Project Gutenberg eBook": LicenseRef-PG-copyrighted;
 otherwise START/END markers or the 1990s small print: PD-US, the status Project Gutenberg states for its texts),
 else an entry for the ebook id in a catalog without rights (PG19's metadata.csv: a PG text, PD-US).
 A file with neither (a 5-byte "hello") is LicenseRef-unknown, which every license policy drops as
@@ -192,9 +193,9 @@ class BooksReader:
         """meta.license and meta.license_evidence, strongest evidence first (module docstring)."""
         evidence: list[dict[str, Any]] = []
         if meta.get("rights") or meta.get("rights_url"):
-            found = rights.spdx_of(meta.get("rights"), meta.get("rights_url"))
+            stated = rights.spdx_of(meta.get("rights"), meta.get("rights_url"))
             detail = "; ".join(str(meta[k]) for k in ("rights", "rights_url") if meta.get(k))
-            evidence.append({"file": "catalog", "method": "catalog_rights", "license": found or self.unknown_license})
+            evidence.append({"file": "catalog", "method": "catalog_rights", "license": stated or self.unknown_license})
             evidence[-1]["detail"] = detail
         if header.get("copyrighted"):
             evidence.append({"file": "header", "method": "gutenberg_header", "license": self.copyrighted_license})
@@ -205,7 +206,7 @@ class BooksReader:
         elif listed:  # PG19's metadata.csv or pg_catalog.csv lists it by its ebook id: a Project Gutenberg text
             evidence.append({"file": "catalog", "method": "catalog_entry", "license": self.license})
             evidence[-1]["detail"] = f"ebook {meta.get('ebook_id')} is in the catalog"
-        found = [e["license"] for e in evidence if e["license"] != self.unknown_license]
+        found: list[str] = [e["license"] for e in evidence if e["license"] != self.unknown_license]
         if not found:
             return {"license": self.unknown_license, "license_evidence": evidence}
         # the catalog decides; a copyrighted header adds its restriction to the catalog's terms
