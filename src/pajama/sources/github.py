@@ -19,7 +19,8 @@ Each document's meta: repo, commit (when known), path, language (from extension 
 license (SPDX expression, LicenseRef-*, or NONE), license_confidence, license_evidence (a list of
 {file, method, license, score}). Files are yielded in path order. Skips are counted by reason (see
 _code_files): code.vendored, code.lock_file, code.excluded_extension, code.minified, code.too_large,
-code.binary, code.not_utf8, code.generated, code.symlink, code.submodule, code.special_file,
+code.binary, code.not_utf8, code.data_file (a data dump by its content: not under the repository's license),
+code.generated, code.symlink, code.submodule, code.special_file,
 code.bad_path (a file name that is not UTF-8), archive.*.
 
 License: the repository's (license_detect.detect_repository over the root's license files, package
