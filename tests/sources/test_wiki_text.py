@@ -113,8 +113,8 @@ def test_localized_and_aliased_file_links(wikitext: str, names: object, expected
     ("wikitext", "expected"),
     [
         # a table whose {| came from a template: its attribute lines and rows are left as text
-        ('Lead.\n{{Table start}} style="border="0"\n|-\n| style="width:120px;"| cell\n|}\nAfter.', "Lead.\nAfter."),
-        ('Prose.\n|- style="background:#eee"\n! scope="col" | Head !! Other\nMore prose.', "Prose.\nMore prose."),
+        ('Lead.\n{{Table start}} style="border="0"\n|-\n| style="width:120px;"| cell\n|}\nAfter.', "Lead.\n\nAfter."),
+        ('Prose.\n|- style="background:#eee"\n! scope="col" | Head !! Other\nMore prose.', "Prose.\n\nMore prose."),
         ('class="wikitable" style="text-align: left;"\nText.', "Text."),
         ("Before.\n<table border=1><tr><td>Dünaburg<td>Daugavpils\n</table>\nAfter.", "Before.\n\nAfter."),
         ('<ol start="17">\n<li>Seventeenth item</li>\n</ol>', "Seventeenth item"),

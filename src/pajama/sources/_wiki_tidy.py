@@ -63,25 +63,27 @@ _TAG_LEFT = re.compile(r"</?(?:" + "|".join(_HTML_TAGS.split()) + r")\b[^<>]*/?>
 _BRACKETS_LEFT = re.compile(r"\{\{|\}\}|\[\[|\]\]|\{\||\|\}")
 _QUOTES_LEFT = re.compile(r"'{2,}")
 _MAGIC = re.compile(r"__[A-Z]+__")
-#: a line of table markup: row, caption, header, cell, table start or end
-_TABLE_LINE = re.compile(r"^[ \t]*(?:\{\||\|\}|\|[-+]|\||![ \t]|!.*(?:!!|\|))")
-#: a line that starts with an HTML attribute: the attributes of a table or cell whose `{|` or `|` went
-_ATTRIBUTE_LINE = re.compile(
-    r"^[ \t]*(?:style|class|align|valign|width|height|border|bgcolor|cellpadding|cellspacing|colspan|rowspan"
-    r"|scope|nowrap|id|rules|frame|summary|dir|lang)\s*=",
-    re.IGNORECASE,
+#: a line of table markup (row, caption, header, cell, table start or end), or one that starts with an HTML
+#: attribute (the attributes of a table or cell whose `{|` or `|` went)
+_TABLE_LINE = re.compile(
+    r"^[ \t]*(?:\{\||\|\}|\|[-+]|\||![ \t]|!.*(?:!!|\|)"
+    r"|(?i:style|class|align|valign|width|height|border|bgcolor|cellpadding|cellspacing|colspan|rowspan"
+    r"|scope|nowrap|id|rules|frame|summary|dir|lang)\s*=).*$",
+    re.MULTILINE,
 )
 
-# holes
-_OPEN_SEPARATORS = re.compile(r"([(（])[\s\u00a0]*(?:[,;:、，；][\s\u00a0]*)+")
-_CLOSE_SEPARATORS = re.compile(r"[\s\u00a0]*(?:[,;:、，；][\s\u00a0]*)+([)）])")
-_EMPTY_PARENS = re.compile(r"(?:(?<=[\s(（])|^)[(（][\s\u00a0]*[)）]|[\s\u00a0]+[(（][\s\u00a0]*[)）]", re.MULTILINE)
-_DOUBLED_SEPARATORS = re.compile(r"([,;])(?:[\s\u00a0]*[,;])+")
-_SPACE_BEFORE = re.compile(r"(?<=\S)[ \t\u00a0]+(?=,|\.(?:\s|$)|[)）])", re.MULTILINE)
-_SPACE_AFTER_OPEN = re.compile(r"([(（])[ \t\u00a0]+")
-_SPACE_BEFORE_HIGH = re.compile(r"(?<=\w)[ \t\u00a0]+(?=[;:!?](?:\s|$))", re.MULTILINE)
-_LEADING_SEPARATORS = re.compile(r"^(?:[,;、，；][\s\u00a0]*)+")
-_PUNCTUATION_ONLY = re.compile(r"^[\s\u00a0,.;:·•()（）、，；–—-]+$")
+# holes; [ \t\u00a0] rather than \s so that every pattern stays within its line
+_SP = r"[ \t\u00a0]"
+_OPEN_SEPARATORS = re.compile(rf"([(（]){_SP}*(?:[,;:、，；]{_SP}*)+")
+_CLOSE_SEPARATORS = re.compile(r"[,;:、，；][ \t\u00a0,;:、，；]*(?=[)）])")  # the space before goes with _SPACE_BEFORE
+_EMPTY_PARENS = re.compile(rf"[(（](?<![^\s(（][(（]){_SP}*[)）]")  # after a space, a "(" or the start: not f()
+_DOUBLE_SPACES = re.compile(rf"{_SP}{{2,}}")
+_DOUBLED_SEPARATORS = re.compile(rf"([,;])(?:{_SP}*[,;])+")
+_SPACE_BEFORE = re.compile(rf"{_SP}(?<=\S{_SP}){_SP}*(?=,|\.(?:\s|$)|[)）])", re.MULTILINE)
+_SPACE_AFTER_OPEN = re.compile(rf"([(（]){_SP}+")
+_SPACE_BEFORE_HIGH = re.compile(rf"{_SP}(?<=\w{_SP}){_SP}*(?=[;:!?](?:\s|$))", re.MULTILINE)
+_LEADING_SEPARATORS = re.compile(rf"^{_SP}*(?:[,;、，；]{_SP}*)+", re.MULTILINE)
+_PUNCTUATION_ONLY = re.compile(rf"^(?:{_SP}|[,.;:·•()（）、，；–—-])+$", re.MULTILINE)
 #: languages that set a space before ; : ! ? (French typography), where that space is not a hole
 FRENCH_SPACING = frozenset({"fr", "br", "oc", "frp", "wa", "ht", "pcd", "nrm", "co", "ln", "kab"})
 
@@ -135,30 +137,22 @@ def leftovers_removed(text: str, file_prefixes: Iterable[str], *, tables: bool) 
     text = _REF_LEFT.sub("", text)
     if not tables:
         text = _HTML_TABLE.sub("", text)
-    if "|" in text or "=" in text:
-        text = "\n".join(line for line in text.split("\n") if not _table_line(line))
+    text = _TABLE_LINE.sub("", text)
     text = _TAG_LEFT.sub("", _QUOTES_LEFT.sub("", text))  # quotes first: <'''b'''> is a tag once they go
     return _MAGIC.sub("", _BRACKETS_LEFT.sub("", text))
 
 
-def _table_line(line: str) -> bool:
-    return bool(_TABLE_LINE.match(line) or _ATTRIBUTE_LINE.match(line))
-
-
-def holes_closed(line: str, *, french_spacing: bool = False) -> str:
-    """One line with the punctuation that removed templates left behind tidied (module docstring)."""
-    if not any(c in line for c in "(（,;:、，；.)）!?"):
-        return line
-    if _PUNCTUATION_ONLY.match(line):
-        return ""
-    line = _LEADING_SEPARATORS.sub("", _OPEN_SEPARATORS.sub(r"\1", line))
-    line = _CLOSE_SEPARATORS.sub(r"\1", line)
+def holes_closed(text: str, *, french_spacing: bool = False) -> str:
+    """The text with the punctuation that removed templates left behind tidied, line by line (module docstring)."""
+    text = _PUNCTUATION_ONLY.sub("", text)
+    text = _LEADING_SEPARATORS.sub("", _OPEN_SEPARATORS.sub(r"\1", text))
+    text = _CLOSE_SEPARATORS.sub("", text)
     for _ in range(3):  # "(({{a}}, {{b}}))" empties two pairs
-        line, n = _EMPTY_PARENS.subn("", line)
+        text, n = _EMPTY_PARENS.subn("", text)
         if not n:
             break
-    line = _DOUBLED_SEPARATORS.sub(r"\1", line)
-    line = _SPACE_AFTER_OPEN.sub(r"\1", line)
+    text = _DOUBLE_SPACES.sub(" ", _DOUBLED_SEPARATORS.sub(r"\1", text))
+    text = _SPACE_AFTER_OPEN.sub(r"\1", text)
     if not french_spacing:
-        line = _SPACE_BEFORE_HIGH.sub("", line)
-    return _SPACE_BEFORE.sub("", line)
+        text = _SPACE_BEFORE_HIGH.sub("", text)
+    return _SPACE_BEFORE.sub("", text)

@@ -37,6 +37,7 @@ _HEADING_MARK = "\x00H"
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[ \t\u00a0]+")
+_EDGE_SPACES = re.compile(r"^ +| +$", re.MULTILINE)
 
 
 @functools.cache
@@ -162,10 +163,8 @@ def to_text(wikicode: Any, *, names: WikiNames | None = None, tables: bool = Fal
     rendered = _Renderer(names, tables).render(wikicode.nodes)
     text = _wiki_tidy.leftovers_removed(rendered, names.files | names.categories, tables=tables)
     french = (language or "").lower().split("-")[0] in _wiki_tidy.FRENCH_SPACING
-    lines = [
-        _wiki_tidy.holes_closed(_SPACES.sub(" ", line).strip(), french_spacing=french) for line in text.split("\n")
-    ]
-    text = _drop_empty_headings("\n".join(line.strip() for line in lines))
+    text = _wiki_tidy.holes_closed(_EDGE_SPACES.sub("", _SPACES.sub(" ", text)), french_spacing=french)
+    text = _drop_empty_headings(_EDGE_SPACES.sub("", text))
     return _BLANK_RUNS.sub("\n\n", text).strip()
 
 
