@@ -170,3 +170,7 @@ def test_prose_templates_are_rendered(wikitext: str, expected: str) -> None:
 def test_links_to_file_and_category_pages() -> None:
     assert text("See [[:File:Map.png]] and [[:Category:People from Bodmin]].") == "See and People from Bodmin."
     assert text("See [[:Category:People|the people]].") == "See the people."
+    talk = _wikitext.WikiNames.from_siteinfo({1: "Talk", 14: "Category", 0: ""})
+    assert text("see [[Talk:Elliptic integral#Notations]] and [[Talk:X|the talk]]", names=talk) == (
+        "see Elliptic integral#Notations and the talk"
+    )

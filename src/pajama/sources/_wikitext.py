@@ -120,8 +120,8 @@ class _Renderer:
         if prefix in self.names.files:  # [[:File:x.jpg]] links to the file page: no prose
             return ""
         shown = self.render(n.title.nodes).lstrip(":")
-        if prefix in self.names.categories:  # [[:Category:People from X]]: the category's name, not its prefix
-            return shown.split(":", 1)[1].strip()
+        if prefix and (prefix in self.names.categories or prefix in self.names.namespaces):
+            return shown.split(":", 1)[1].strip()  # [[:Category:People from X]], [[Talk:X]]: the page's name
         return shown
 
     def tag(self, n: Any) -> str:
