@@ -103,6 +103,9 @@ LTG = _wikitext.WikiNames.from_siteinfo({6: "Fails", -2: "Medeja", 14: "Kategore
         # a prefix nobody listed, but the target is a media file
         ("[[Bildo:Foto.JPG|miniatur|Teksto]] Vorto.", None, "Vorto."),
         ("Prose.\n[[Kategoreja:Zvieri]]", LTG, "Prose."),
+        # an unclosed gallery, and a gallery line on its own
+        ("Vorto.\n<gallery>\nचित्र:A.jpg|एक\nFile:B.png\n\nNext.", HI, "Vorto.\n\nNext."),
+        ("Vorto.\nचित्र:Solar_eclipse_1999_4_NR.jpg|thumb|right|ग्रहण\nNext.", HI, "Vorto.\n\nNext."),
     ],
 )
 def test_localized_and_aliased_file_links(wikitext: str, names: object, expected: str) -> None:

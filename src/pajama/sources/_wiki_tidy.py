@@ -2,7 +2,8 @@
 
 Leftovers: markup mwparserfromhell could not parse (an unbalanced `{{`, `[[`, `<ref>`, a table opened inside a
 template, HTML table tags without their end tags) comes through as text. It is removed here, by line and by
-pattern: unparsed file and category links with everything up to their matching `]]`, table lines (`{|`,
+pattern: unparsed file and category links with everything up to their matching `]]`, unclosed galleries and
+gallery lines (`चित्र:Name.jpg|caption`), table lines (`{|`,
 `|-`, `| cell`, `! header`, `|}`) and lines of bare HTML attributes (`style="..."`), HTML tables, and any
 remaining tag of the HTML subset wikitext allows.
 
@@ -53,6 +54,13 @@ _MEDIA_TARGET = re.compile(r"\.(?:" + "|".join(MEDIA_EXTENSIONS) + r")\s*$", re.
 _TEMPLATE_LEFT = re.compile(r"\{\{[^{}]*\}\}")
 _REF_LEFT = re.compile(r"<ref\b[^>]*/>|<ref\b[^>]*>.*?(?:</ref\s*>|$)", re.IGNORECASE | re.DOTALL)
 _HTML_TABLE = re.compile(r"<table\b[^>]*>.*?(?:</table\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+#: an unclosed <gallery>/<imagemap> (the parser drops closed ones) runs to its paragraph's end
+_GALLERY_LEFT = re.compile(r"<(gallery|imagemap)\b[^>]*>.*?(?:</\1\s*>|(?=\n[ \t]*\n)|\Z)", re.IGNORECASE | re.DOTALL)
+#: a gallery line left as text: "Prefix:Name.jpg|caption", whatever the prefix
+_MEDIA_LINE = re.compile(
+    r"^[ \t]*[^\s:|\[\]<>]{1,40}:[^\n|]{1,240}\.(?:" + "|".join(MEDIA_EXTENSIONS) + r")[ \t]*(?:\|.*)?$",
+    re.IGNORECASE | re.MULTILINE,
+)
 _HTML_TAGS = (
     "ref references span div small big center sup sub br p ol ul li dl dt dd table tr td th tbody thead tfoot"
     " caption font blockquote poem abbr s u i b em strong code tt strike del ins q cite var kbd samp hr wbr"
@@ -134,7 +142,7 @@ def leftovers_removed(text: str, file_prefixes: Iterable[str], *, tables: bool) 
         text, n = _TEMPLATE_LEFT.subn("", text)
         if not n:
             break
-    text = _REF_LEFT.sub("", text)
+    text = _MEDIA_LINE.sub("", _GALLERY_LEFT.sub("", _REF_LEFT.sub("", text)))
     if not tables:
         text = _HTML_TABLE.sub("", text)
     text = _TABLE_LINE.sub("", text)
