@@ -58,3 +58,14 @@ def evidence(day: str, method: str) -> dict[str, Any]:
     if note:
         out["detail"] = note
     return out
+
+
+def for_revision(timestamp: str | None, dump_day: str | None) -> dict[str, Any]:
+    """meta.license and meta.license_evidence of a page: its revision's day, else the dump's (file name) day."""
+    day, method = day_of(timestamp), "revision_timestamp"
+    if day is None:
+        day, method = dump_day, "dump_file_name"
+    if day is None:
+        return {"license": "LicenseRef-unknown", "license_evidence": []}
+    found = evidence(day, method)
+    return {"license": found["license"], "license_evidence": [found]}

@@ -284,13 +284,7 @@ class WikipediaReader:
     def _license(self, page: Page, site: SiteInfo) -> dict[str, Any]:
         if self.license != "by_date":
             return {"license": self.license}
-        day, method = wikimedia.day_of(page.timestamp), "revision_timestamp"
-        if day is None:
-            day, method = site.dump_day, "dump_file_name"
-        if day is None:
-            return {"license": "LicenseRef-unknown", "license_evidence": []}
-        found = wikimedia.evidence(day, method)
-        return {"license": found["license"], "license_evidence": [found]}
+        return wikimedia.for_revision(page.timestamp, site.dump_day)
 
     @staticmethod
     def _key(page: Page, site: SiteInfo) -> str | None:
