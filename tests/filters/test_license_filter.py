@@ -105,3 +105,20 @@ def test_printing_an_expression_keeps_its_meaning(text: str) -> None:
     assert str(again) == str(expr)
     for allowed in ({"MIT"}, {"Apache-2.0", "BSD-3-Clause"}, set()):
         assert evaluate(again, allowed.__contains__) == evaluate(expr, allowed.__contains__)
+
+
+def test_default_confidence_needs_a_license_text_or_an_spdx_tag() -> None:
+    from pajama.licenses.detect import detect_repository
+
+    default = LicensePolicy(policy="permissive")
+    readme_only = detect_repository(
+        {"README.md": "# Tool\n\n## License\n\nThis project is licensed under the MIT License."}
+    )
+    package_only = detect_repository({"package.json": '{"name": "x", "license": "MIT"}'})
+    for found in (readme_only, package_only):
+        assert found.expression == "MIT"
+        record = Record("code/x", "text", "code", found.to_meta(), {})
+        assert default(record).reason == "license.weak_evidence"
+        assert LicensePolicy(policy="permissive", min_confidence=0.0)(record).kept
+    spdx = {"license": "MIT", "license_confidence": 1.0}
+    assert default(Record("code/x", "text", "code", spdx, {})).kept

@@ -295,3 +295,43 @@ def test_quickstart_sample_books(tmp_path: Path) -> None:
         assert "CHAPTER 1." in doc.text
     assert "À mes élèves de Zürich" in docs[1].text
     assert [d.meta["ebook_id"] for d in docs] == [90001, 90002]
+
+
+def test_no_evidence_means_unknown_license(tmp_path: Path) -> None:
+    doc = one_doc(read(b"hello", tmp_path, name="hello.txt"))
+    assert doc.meta["license"] == "LicenseRef-unknown" and doc.meta["license_evidence"] == []
+    from pajama.filters.license import LicensePolicy
+    from pajama.record import Record
+
+    verdict = LicensePolicy(allow=("PD-US",))(Record("books/x", doc.text, "books", doc.meta, {}))
+    assert verdict.reason == "license.unknown"
+    marked = one_doc(read(modern().encode(), tmp_path))
+    assert [e["method"] for e in marked.meta["license_evidence"]] == ["gutenberg_markers"]
+
+
+def test_catalog_rights_decide_the_license(tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog.json"
+    entry = "identifiers: {gutenberg: '4242'}\nrights: CC BY-NC\nrights_url: http://creativecommons.org/licenses/by-nc/4.0/\n"
+    catalog.write_text(json.dumps({"pg4242": entry}))
+    doc = one_doc(read(modern().encode(), tmp_path, metadata=str(catalog)))
+    assert doc.meta["license"] == "CC-BY-NC-4.0"
+    assert [e["method"] for e in doc.meta["license_evidence"]] == ["catalog_rights", "gutenberg_markers"]
+
+
+@pytest.mark.parametrize(
+    ("rights", "url", "expected"),
+    [
+        ("CC BY-NC", "http://creativecommons.org/licenses/by-nc/4.0/", "CC-BY-NC-4.0"),
+        ("Attribution-NonCommercial 4.0 International (CC BY-NC 4.0)", "", "CC-BY-NC-4.0"),
+        ("Attribution-ShareAlike 3.0", "", "CC-BY-SA-3.0"),
+        ("CC BY-NC-SA", "", "LicenseRef-CC-BY-NC-SA"),
+        ("Public domain in the USA.", "http://creativecommons.org/about/pdm", "PD-US"),
+        ("CC0", "", "CC0-1.0"),
+        ("Copyrighted. Read the copyright notice inside this book for details.", "", "LicenseRef-PG-copyrighted"),
+        ("Ask the publisher", "", None),
+    ],
+)
+def test_rights_statements(rights: str, url: str, expected: str | None) -> None:
+    from pajama.licenses.rights import spdx_of
+
+    assert spdx_of(rights, url) == expected

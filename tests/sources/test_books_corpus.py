@@ -134,3 +134,32 @@ def test_editions_encodings_and_ids(books: dict[str, Doc]) -> None:
         assert "\ufffd" not in doc.text and not any("\x80" <= ch <= "\x9f" for ch in doc.text), name
         assert doc.meta["license"] in ("PD-US", "LicenseRef-PG-copyrighted"), name
     assert books["pg5200-5200.txt.gz"].meta["license"] == "LicenseRef-PG-copyrighted"  # a copyrighted translation
+
+
+def _rights_license(entry: dict[str, Any]) -> str:
+    """What GITenberg's top-level rights say, read here with plain string checks."""
+    rights, url = str(entry.get("rights", "")), str(entry.get("rights_url", ""))
+    if rights.lower().startswith("public domain in the usa"):
+        return "PD-US"
+    assert rights == "CC BY-NC" and "/by-nc/4.0/" in url, (rights, url)  # the only other statement in the sample
+    return "CC-BY-NC-4.0"
+
+
+def test_every_book_is_licensed_from_its_evidence(corpus: Path, gitenberg: dict[int, dict[str, Any]]) -> None:
+    reader = options.build(BooksReader, {"metadata": str(corpus / "books" / "gitenberg-metadata.json")}, "test")
+    labels = set()
+    for path in sorted((corpus / "books").glob("*.txt.gz")):
+        (doc,) = reader.read(InputFile(uri=str(path), name=path.name, source="books"))
+        assert isinstance(doc, Doc)
+        labels.add(doc.meta["license"])
+        methods = [e["method"] for e in doc.meta["license_evidence"]]
+        entry = gitenberg.get(doc.meta["ebook_id"])
+        expected = _rights_license(entry) if entry else "PD-US"
+        copyrighted = "gutenberg_header" in methods
+        if copyrighted and expected != "PD-US":
+            expected = f"{expected} AND LicenseRef-PG-copyrighted"
+        elif copyrighted:
+            expected = "LicenseRef-PG-copyrighted"
+        assert doc.meta["license"] == expected, (path.name, doc.meta["license_evidence"])
+        assert methods[0] == ("catalog_rights" if entry else "gutenberg_markers"), path.name
+    assert {"PD-US", "CC-BY-NC-4.0"} <= labels

@@ -65,7 +65,12 @@ def test_each_page_is_one_record(tmp_path: Path) -> None:
     assert alpha.locator == {"page_id": "1", "revision_id": "10"}
     assert alpha.meta == {
         "title": "Alpha", "page_id": 1, "revision_id": 10, "timestamp": "2020-01-02T00:00:00Z", "language": "xx",
-        "license": "CC-BY-SA-4.0", "namespace": 0, "url": "https://xx.wikipedia.org/wiki/Alpha", "dbname": "xxwiki",
+        "license": "CC-BY-SA-3.0", "namespace": 0, "url": "https://xx.wikipedia.org/wiki/Alpha", "dbname": "xxwiki",
+        "license_evidence": [{
+            "method": "revision_timestamp", "date": "2020-01-02", "license": "CC-BY-SA-3.0",
+            "rule": "Wikimedia Terms of Use in force on that date (pajama.licenses.wikimedia.PERIODS)",
+            "detail": "most text is also available under the GFDL",
+        }],
     }  # fmt: skip
 
 
@@ -175,3 +180,37 @@ def test_multistream_bz2(tmp_path: Path) -> None:
     multistream = b"".join(bz2.compress(xml[a:b]) for a, b in itertools.pairwise(cuts))
     items = read(tmp_path, "xxwiki-pages-articles-multistream.xml.bz2", multistream)
     assert outcome(items) == outcome(read(tmp_path, "plain.xml", xml))
+
+
+def test_license_follows_the_revision_date(tmp_path: Path) -> None:
+    def dated(pid: int, stamp: str) -> str:
+        rev = f"<revision><id>{pid}</id>{stamp}<text>Text.</text></revision>"
+        return f"<page><title>P{pid}</title><ns>0</ns><id>{pid}</id>{rev}</page>"
+
+    pages = [
+        dated(1, "<timestamp>2008-12-31T23:59:59Z</timestamp>"),
+        dated(2, "<timestamp>2009-06-15T00:00:00Z</timestamp>"),
+        dated(3, "<timestamp>2023-06-06T23:59:59Z</timestamp>"),
+        dated(4, "<timestamp>2023-06-07T00:00:00Z</timestamp>"),
+        dated(5, ""),
+    ]
+    data = dump(*pages).encode()
+    items = read(tmp_path, "xxwiki-20230601-pages-articles.xml", data)
+    assert [i.meta["license"] for i in items] == [  # type: ignore[union-attr]
+        "GFDL-1.2-or-later", "CC-BY-SA-3.0", "CC-BY-SA-3.0", "CC-BY-SA-4.0", "CC-BY-SA-3.0",
+    ]  # fmt: skip
+    undated = items[4].meta["license_evidence"]  # type: ignore[union-attr]
+    assert [(e["method"], e["date"]) for e in undated] == [("dump_file_name", "2023-06-01")]
+    nameless = read(tmp_path, "dump.xml", data)[4]
+    assert nameless.meta["license"] == "LicenseRef-unknown" and nameless.meta["license_evidence"] == []  # type: ignore[union-attr]
+    fixed = read(tmp_path, "dump.xml", data, license="CC-BY-4.0")
+    assert {i.meta["license"] for i in fixed} == {"CC-BY-4.0"}  # type: ignore[union-attr]
+    assert all("license_evidence" not in i.meta for i in fixed)  # type: ignore[union-attr]
+
+
+def test_stubs_below_too_short_are_skipped_and_counted(tmp_path: Path) -> None:
+    long_text = "Long enough prose. " * 8
+    data = dump(page(1, "Stub", "Kipra — vaļsteiba Europā."), page(2, "Long", long_text), page(3, "Kana", "東京" * 20))
+    assert outcome(read(tmp_path, "xx.xml", data.encode())) == ["doc", "doc", "doc"]
+    items = read(tmp_path, "xx.xml", data.encode(), too_short=100)
+    assert outcome(items) == ["wiki.too_short", "doc", "doc"]  # 40 CJK characters are 120 bytes

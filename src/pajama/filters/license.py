@@ -62,7 +62,11 @@ class LicensePolicy:
     allow: tuple[str, ...] = ()
     deny: tuple[str, ...] = ()
     policy: str | None = None
-    min_confidence: float = 0.0
+    min_confidence: float = 0.8
+    """Documents whose meta.license_confidence is below this are dropped as license.weak_evidence. 0.8 needs a
+    matched license text (a license file or a license header: the matched share, about 1.0) or an SPDX tag
+    (1.0); a license file that only names a license (0.6), package metadata (0.6), a header sentence (0.6)
+    and a README statement (0.4) are not enough. Documents without a confidence (not code) are not judged."""
 
     def __post_init__(self) -> None:
         if self.policy is not None and self.policy not in POLICIES:

@@ -2,8 +2,8 @@
 
 Path rules (checked before any byte is read, in this order): code.vendored, code.lock_file,
 code.excluded_extension, code.minified (by name), code.too_large. Content rules: code.binary (a NUL byte
-in the first 8 KiB), code.not_utf8, code.generated (a generator's marker near the top), code.minified
-(JavaScript/CSS whose mean line length exceeds MINIFIED_MEAN_LINE).
+in the first 8 KiB), code.not_utf8, code.data_file (a data dump by its content: _code_data), code.generated
+(a generator's marker near the top), code.minified (JavaScript/CSS whose mean line length exceeds MINIFIED_MEAN_LINE).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from pajama.sources._code_data import data_kind
 from pajama.sources._code_lang import (
     EXCLUDED_EXTENSIONS,
     LOCK_FILES,
@@ -46,6 +47,8 @@ class FileRules:
     skip_vendored: bool = True
     skip_lock_files: bool = True
     skip_generated: bool = True
+    #: skip data dumps by content (XML records, CSV/TSV rows, JSON Lines, JSON arrays; see _code_data)
+    skip_data_files: bool = True
 
     @functools.cached_property
     def _excluded(self) -> frozenset[str]:
@@ -91,7 +94,9 @@ class FileRules:
         return (None, reason) if (reason := self.content_skip(path, text)) else (text, None)
 
     def content_skip(self, path: str, text: str) -> str | None:
-        """The reason decoded text is skipped (generated or minified), or None."""
+        """The reason decoded text is skipped (a data dump, generated or minified), or None."""
+        if self.skip_data_files and data_kind(text) is not None:
+            return "code.data_file"
         if not self.skip_generated:
             return None
         head = text[:GENERATED_SNIFF].lower()

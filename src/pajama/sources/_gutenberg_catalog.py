@@ -90,6 +90,7 @@ def normalized(entry: dict[str, Any]) -> dict[str, Any]:
         "language": languages[0] if languages else None,
         "release_date": _clean(entry.get("gutenberg_issued") or entry.get("release_date")),
         "rights": _clean(entry.get("rights")),
+        "rights_url": _clean(entry.get("rights_url")),
     }
     if len(languages) > 1:
         out["languages"] = languages

@@ -1,42 +1,54 @@
 """Wikitext to plain text with mwparserfromhell: headings and paragraphs kept, markup removed.
 
 Close to what `Wikicode.strip_code()` gives (the HuggingFace `wikipedia` builder that RedPajama v1 used
-is built on it), walked by hand so that what goes can be chosen: templates, references, HTML
-comments, files/images, categories, interlanguage links, magic words, invisible tags (math, gallery
-...) and, by default, tables are removed; links keep their text; bold/italic markup goes, its text
-stays. Headings become their own line; a heading left with no text under it is dropped. Markup that
-mwparserfromhell could not parse (unbalanced `{{`, `[[`, `<ref>`) is removed by a last regex pass.
+is built on it), walked by hand so that what goes can be chosen: references, HTML comments, files/images,
+categories, interlanguage links, magic words, invisible tags (math, gallery ...) and, by default, tables are
+removed; templates are removed unless they are prose (`_wiki_templates`: convert, lang, nihongo ...); links
+keep their text; bold/italic markup goes, its text stays. Headings become their own line; a heading left with
+no text under it is dropped. Markup that mwparserfromhell could not parse is removed afterwards, and the holes
+removed templates leave are closed (`_wiki_tidy`).
+
+File and category links are known by their namespace: the names the dump's `<siteinfo><namespaces>` gives
+(localized, e.g. `चित्र` on the Hindi Wikipedia), the English canonical names every wiki accepts (File, Image,
+Media, Category), the aliases the wiki of the dump's language accepts (data/wiki_namespaces.json: `Attēls`
+still works on the Latgalian Wikipedia, whose siteinfo says `Fails`), and, for files, any prefix whose target
+ends in a media extension (`[[X:Name.jpg|thumb]]` is an image whatever X is).
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
+
+from pajama.sources import _wiki_templates, _wiki_tidy
 
 #: always removed, whatever the options (contents are not prose)
 _DROP_TAGS = {"ref", "references", "gallery", "imagemap", "timeline", "graph", "score", "templatedata"}
 _DROP_TAGS |= {"math", "chem", "ce", "hiero", "syntaxhighlight", "source", "categorytree", "inputbox", "section"}
 _CELL_TAGS = {"td", "th", "caption"}
 _LINE_TAGS = {"br", "tr", "p", "div", "li"}
-_MAGIC = re.compile(r"__[A-Z]+__")
 _INTERLANGUAGE = re.compile(r"^(?:[a-z]{2,3}(?:-[a-z0-9]+)*|simple):", re.IGNORECASE)
 _HEADING_MARK = "\x00H"
 
-# leftovers of markup the parser left as text
-_TEMPLATE_LEFT = re.compile(r"\{\{[^{}]*\}\}")
-_REF_LEFT = re.compile(r"<ref\b[^>]*/>|<ref\b[^>]*>.*?(?:</ref\s*>|$)", re.IGNORECASE | re.DOTALL)
-_TAG_LEFT = re.compile(
-    r"</?(?:ref|references|span|div|small|big|center|sup|sub|br|onlyinclude|includeonly|noinclude)\b[^>]*>",
-    re.IGNORECASE,
-)
-_BRACKETS_LEFT = re.compile(r"\{\{|\}\}|\[\[|\]\]|^\{\||^\|\}", re.MULTILINE)
-_QUOTES_LEFT = re.compile(r"'{2,}")
-# "Toronto ({{IPA|...}}, {{respell|...}}) is" leaves "Toronto (, ) is": drop such emptied parentheses
-_EMPTY_PARENS = re.compile(r"(?<=\s)\((?:[\s,;]|&nbsp;)*\)")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[ \t\u00a0]+")
+_EDGE_SPACES = re.compile(r"^ +| +$", re.MULTILINE)
+
+
+@functools.cache
+def _aliases() -> dict[str, dict[str, list[str]]]:
+    """{"files": {lang: [names]}, "categories": {lang: [names]}} (see data/wiki_namespaces.json)."""
+    data = resources.files("pajama.sources").joinpath("data/wiki_namespaces.json").read_text("utf-8")
+    return json.loads(data)  # type: ignore[no-any-return]
+
+
+def _normal(name: str) -> str:
+    return name.strip().lower().replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -48,15 +60,23 @@ class WikiNames:
     namespaces: frozenset[str] = frozenset()
 
     @classmethod
-    def from_siteinfo(cls, names: dict[int, str]) -> WikiNames:
-        files = {n.lower() for k, n in names.items() if k in (6, -2)} | {"file", "image", "media"}
-        cats = {n.lower() for k, n in names.items() if k == 14} | {"category"}
-        return cls(frozenset(files), frozenset(cats), frozenset(n.lower() for n in names.values() if n))
+    def from_siteinfo(cls, names: dict[int, str], language: str | None = None) -> WikiNames:
+        """From the dump's namespaces (key -> local name), plus the aliases of the wiki's language."""
+        aliases = _aliases()
+        lang = (language or "").lower()
+        files = {_normal(n) for k, n in names.items() if k in (6, -2)} | {"file", "image", "media"}
+        files |= {_normal(n) for n in aliases["files"].get(lang, ())}
+        cats = {_normal(n) for k, n in names.items() if k == 14} | {"category"}
+        cats |= {_normal(n) for n in aliases["categories"].get(lang, ())}
+        return cls(frozenset(files), frozenset(cats), frozenset(_normal(n) for n in names.values() if n))
 
 
 def _prefix(title: str) -> str:
     head, sep, _ = title.partition(":")
-    return head.strip().lower().replace("_", " ") if sep else ""
+    return _normal(head) if sep else ""
+
+
+_MEDIA_TARGET = re.compile(r"\.(?:" + "|".join(_wiki_tidy.MEDIA_EXTENSIONS) + r")\s*$", re.IGNORECASE)
 
 
 class _Renderer:
@@ -83,13 +103,15 @@ class _Renderer:
             return str(n.url)
         if kind == "HTMLEntity":
             return str(n.normalize())
-        return ""  # Template, Comment, Argument, Wikicode-less nodes
+        if kind == "Template":
+            return _wiki_templates.render(n, self.render)
+        return ""  # Comment, Argument, Wikicode-less nodes
 
     def link(self, n: Any) -> str:
         title = str(n.title).strip()
-        prefix = _prefix(title)
+        prefix = _prefix(title.lstrip(":"))
         if not title.startswith(":") and prefix:
-            if prefix in self.names.files or prefix in self.names.categories:
+            if prefix in self.names.files or prefix in self.names.categories or _MEDIA_TARGET.search(title):
                 return ""
             if prefix not in self.names.namespaces and _INTERLANGUAGE.match(title):
                 return ""
@@ -97,7 +119,10 @@ class _Renderer:
             return self.render(n.text.nodes)
         if prefix in self.names.files:  # [[:File:x.jpg]] links to the file page: no prose
             return ""
-        return self.render(n.title.nodes).lstrip(":")
+        shown = self.render(n.title.nodes).lstrip(":")
+        if prefix and (prefix in self.names.categories or prefix in self.names.namespaces):
+            return shown.split(":", 1)[1].strip()  # [[:Category:People from X]], [[Talk:X]]: the page's name
+        return shown
 
     def tag(self, n: Any) -> str:
         name = str(n.tag).strip().lower()
@@ -132,24 +157,15 @@ def _drop_empty_headings(text: str) -> str:
     return "\n".join(line for line, k in zip(lines, keep, strict=True) if k)
 
 
-def _scrub(text: str) -> str:
-    for _ in range(3):  # nested leftovers, innermost first
-        text, n = _TEMPLATE_LEFT.subn("", text)
-        if not n:
-            break
-    text = _REF_LEFT.sub("", text)
-    text = _TAG_LEFT.sub("", text)
-    text = _BRACKETS_LEFT.sub("", text)
-    text = _EMPTY_PARENS.sub("", text)
-    return _QUOTES_LEFT.sub("", _MAGIC.sub("", text))
-
-
-def to_text(wikicode: Any, *, names: WikiNames | None = None, tables: bool = False) -> str:
-    """Plain text of parsed wikitext (`mwparserfromhell.parse(...)`)."""
-    rendered = _Renderer(names or WikiNames(), tables).render(wikicode.nodes)
-    text = _drop_empty_headings(_scrub(rendered))
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
+def to_text(wikicode: Any, *, names: WikiNames | None = None, tables: bool = False, language: str | None = None) -> str:
+    """Plain text of parsed wikitext (`mwparserfromhell.parse(...)`); `language` decides punctuation spacing."""
+    names = names or WikiNames()
+    rendered = _Renderer(names, tables).render(wikicode.nodes)
+    text = _wiki_tidy.leftovers_removed(rendered, names.files | names.categories, tables=tables)
+    french = (language or "").lower().split("-")[0] in _wiki_tidy.FRENCH_SPACING
+    text = _wiki_tidy.holes_closed(_EDGE_SPACES.sub("", _SPACES.sub(" ", text)), french_spacing=french)
+    text = _drop_empty_headings(_EDGE_SPACES.sub("", text))
+    return _BLANK_RUNS.sub("\n\n", text).strip()
 
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
@@ -177,8 +193,4 @@ def is_redirect(text: str) -> bool:
 
 def template_names(wikicode: Any) -> set[str]:
     """Normalized names of the top-level templates (`Template:` prefix dropped, lowercase, spaces)."""
-    out = set()
-    for t in wikicode.filter_templates(recursive=False):
-        name = str(t.name).strip().replace("_", " ").lower()
-        out.add(name.split(":", 1)[1].strip() if name.startswith("template:") else name)
-    return out
+    return {_wiki_templates.template_name(t) for t in wikicode.filter_templates(recursive=False)}

@@ -8,6 +8,15 @@ paragraphs. A file whose text still holds boilerplate after stripping (no marker
 did not cover it) is skipped, or with `missing_markers: keep` kept with every boilerplate paragraph
 removed and `meta.gutenberg_markers` saying so: it is never passed on with the boilerplate inside.
 
+License, from evidence only (meta.license_evidence lists it, as the github reader does): the catalog's rights
+statement (`rights`, `rights_url`: "CC BY-NC" with creativecommons.org/licenses/by-nc/4.0/ is CC-BY-NC-4.0;
+a copyrighted header adds LicenseRef-PG-copyrighted to it with AND), else the Project Gutenberg header
+("This is a COPYRIGHTED Project Gutenberg eBook": LicenseRef-PG-copyrighted;
+otherwise START/END markers or the 1990s small print: PD-US, the status Project Gutenberg states for its texts),
+else an entry for the ebook id in a catalog without rights (PG19's metadata.csv: a PG text, PD-US).
+A file with neither (a 5-byte "hello") is LicenseRef-unknown, which every license policy drops as
+license.unknown.
+
 Doc.key is "pg<ebook id>/<input name>[/<member>]": two editions of one book (84-0.txt and frank10.txt)
 get different ids, and each keeps its id from run to run.
 """
@@ -26,6 +35,8 @@ from typing import Any, ClassVar, Literal, cast
 import yaml
 
 from pajama.errors import InputError
+from pajama.licenses import rights
+from pajama.licenses.expr import join
 from pajama.record import Doc, Failure, ReadItem, Skip
 from pajama.registry import register_reader
 from pajama.sources import _gutenberg as pg
@@ -44,9 +55,12 @@ class BooksReader:
     accepts_dirs: ClassVar[bool] = True
 
     license: str = "PD-US"
-    """meta.license of every book (Project Gutenberg texts are public domain in the USA)."""
+    """meta.license of a book whose Project Gutenberg markers are its only evidence (PG texts are public
+    domain in the USA)."""
     copyrighted_license: str = "LicenseRef-PG-copyrighted"
     """meta.license of books whose header says "This is a COPYRIGHTED Project Gutenberg eBook"."""
+    unknown_license: str = "LicenseRef-unknown"
+    """meta.license of a file with no evidence at all (no catalog rights, no Gutenberg markers)."""
     metadata: str | None = None
     """A catalog whose title/author/language/date override the header's: a GITenberg-style JSON map
     (ebook id -> metadata.yaml text or mapping), a metadata.yaml, PG19's metadata.csv or pg_catalog.csv."""
@@ -159,6 +173,8 @@ class BooksReader:
         if not body.strip():
             return Skip("books.empty", locator)
         meta = self._meta(stripped.meta, name, catalog or {})
+        listed = meta.get("ebook_id") in (catalog or {})
+        meta.update(self._license(stripped.meta, stripped.markers, meta, listed=listed))
         meta.update(encoding=encoding, gutenberg_markers=markers, file=posixpath.basename(name))
         ebook_id = meta.get("ebook_id")
         return Doc(pg.unwrap(body) if self.unwrap else body, meta, locator, f"pg{ebook_id or ''}/{name}")
@@ -171,8 +187,31 @@ class BooksReader:
         meta.update({k: v for k, v in catalog.get(ebook_id, {}).items() if v})  # type: ignore[arg-type]
         if ebook_id is not None:
             meta["url"] = f"https://www.gutenberg.org/ebooks/{ebook_id}"
-        meta["license"] = self.copyrighted_license if header.get("copyrighted") else self.license
         return meta
+
+    def _license(self, header: dict[str, Any], markers: str, meta: dict[str, Any], *, listed: bool) -> dict[str, Any]:
+        """meta.license and meta.license_evidence, strongest evidence first (module docstring)."""
+        evidence: list[dict[str, Any]] = []
+        if meta.get("rights") or meta.get("rights_url"):
+            stated = rights.spdx_of(meta.get("rights"), meta.get("rights_url"))
+            detail = "; ".join(str(meta[k]) for k in ("rights", "rights_url") if meta.get(k))
+            evidence.append({"file": "catalog", "method": "catalog_rights", "license": stated or self.unknown_license})
+            evidence[-1]["detail"] = detail
+        if header.get("copyrighted"):
+            evidence.append({"file": "header", "method": "gutenberg_header", "license": self.copyrighted_license})
+            evidence[-1]["detail"] = "This is a COPYRIGHTED Project Gutenberg eBook"
+        elif markers != "none":
+            evidence.append({"file": "header", "method": "gutenberg_markers", "license": self.license})
+            evidence[-1]["detail"] = f"Project Gutenberg markers: {markers}"
+        elif listed:  # PG19's metadata.csv or pg_catalog.csv lists it by its ebook id: a Project Gutenberg text
+            evidence.append({"file": "catalog", "method": "catalog_entry", "license": self.license})
+            evidence[-1]["detail"] = f"ebook {meta.get('ebook_id')} is in the catalog"
+        found: list[str] = [e["license"] for e in evidence if e["license"] != self.unknown_license]
+        if not found:
+            return {"license": self.unknown_license, "license_evidence": evidence}
+        # the catalog decides; a copyrighted header adds its restriction to the catalog's terms
+        restrict = [found[-1]] if header.get("copyrighted") and len(found) > 1 else []
+        return {"license": join("AND", [found[0], *restrict]), "license_evidence": evidence}
 
 
 @functools.lru_cache(maxsize=8)

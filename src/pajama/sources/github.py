@@ -19,7 +19,8 @@ Each document's meta: repo, commit (when known), path, language (from extension 
 license (SPDX expression, LicenseRef-*, or NONE), license_confidence, license_evidence (a list of
 {file, method, license, score}). Files are yielded in path order. Skips are counted by reason (see
 _code_files): code.vendored, code.lock_file, code.excluded_extension, code.minified, code.too_large,
-code.binary, code.not_utf8, code.generated, code.symlink, code.submodule, code.special_file,
+code.binary, code.not_utf8, code.data_file (a data dump by its content: not under the repository's license),
+code.generated, code.symlink, code.submodule, code.special_file,
 code.bad_path (a file name that is not UTF-8), archive.*.
 
 License: the repository's (license_detect.detect_repository over the root's license files, package
@@ -32,7 +33,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pajama.archives import ArchiveLimits
 from pajama.errors import InputError
@@ -128,7 +129,12 @@ class GitHubReader(FileRules):
                 continue
             own = file_evidence(entry.path, text) if self.file_licenses and not is_license_file(entry.path) else None
             lic = for_file(_governing(licenses, entry.path), own)
-            meta = {"repo": name, "commit": repo.commit, "path": entry.path, "language": language(entry.path)}
+            meta: dict[str, Any] = {
+                "repo": name,
+                "commit": repo.commit,
+                "path": entry.path,
+                "language": language(entry.path),
+            }
             meta["bytes"] = len(data)
             meta.update(lic.to_meta())
             yield Doc(text=text, meta=meta, locator=locator, key=f"{name}\0{entry.path}")

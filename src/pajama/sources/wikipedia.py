@@ -3,8 +3,16 @@
 The dump is streamed: defusedxml's iterparse (no entity expansion, no external resources) over a text
 stream decoded by this module (BOM, then the XML declaration, then UTF-8), each page element cleared
 once read, so memory holds one page. One page is one record: a Doc, or Skip("wiki.namespace" |
-"wiki.redirect" | "wiki.disambiguation" | "wiki.not_wikitext" | "wiki.too_large" | "wiki.empty"), or
-Failure("wiki.parse_error"). A dump cut short yields its complete pages, then InputError.
+"wiki.redirect" | "wiki.disambiguation" | "wiki.not_wikitext" | "wiki.too_large" | "wiki.empty" |
+"wiki.too_short"), or Failure("wiki.parse_error"). A dump cut short yields its complete pages, then InputError.
+
+License (`license: by_date`, the default): the Wikimedia license in force on the day the page's revision was
+saved (pajama.licenses.wikimedia: GFDL until 2009-06-14, CC BY-SA 3.0 from 2009-06-15, CC BY-SA 4.0 from
+2023-06-07), with the date and where it came from in meta.license_evidence. The revision's <timestamp> decides
+because it is the date of that very text, it is in every page of every export format, and it cannot be lost by
+renaming the file; the date in the dump's file name (enwiki-20230601-...) is the fallback for a page without a
+timestamp. <siteinfo> carries no date. A page with neither is LicenseRef-unknown. Any other value of `license`
+(an SPDX expression) labels every page of a wiki that is not a Wikimedia project.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from urllib.parse import quote
 from xml.etree.ElementTree import Element, ParseError
 
 from pajama.errors import InputError
+from pajama.licenses import wikimedia
 from pajama.record import Doc, Failure, ReadItem, Skip
 from pajama.registry import register_reader
 from pajama.storage import InputFile, decompressed
@@ -86,6 +95,7 @@ class SiteInfo:
     lang: str | None = None
     namespaces: dict[int, str] = field(default_factory=dict)
     names: _wikitext.WikiNames = field(default_factory=_wikitext.WikiNames)
+    dump_day: str | None = None  # the date in the dump's file name, if it has one
 
     @property
     def language(self) -> str | None:
@@ -136,7 +146,7 @@ def _siteinfo(elem: Element, site: SiteInfo) -> None:
             site.namespaces[int(ns.get("key", ""))] = (ns.text or "").strip()
         except ValueError:
             continue
-    site.names = _wikitext.WikiNames.from_siteinfo(site.namespaces)
+    site.names = _wikitext.WikiNames.from_siteinfo(site.namespaces, site.language)
 
 
 @dataclass(frozen=True)
@@ -185,8 +195,13 @@ class WikipediaReader:
     """Templates (lowercase, no `Template:` prefix) marking a disambiguation page, besides __DISAMBIG__."""
     tables: bool = False
     """Keep the text of table cells (tables are removed by default)."""
-    license: str = "CC-BY-SA-4.0"
-    """SPDX license of the text; Wikimedia wikis are CC-BY-SA-4.0 (older revisions CC-BY-SA-3.0)."""
+    license: str = "by_date"
+    """`by_date`: the Wikimedia license on the revision's date (module docstring); else an SPDX expression."""
+    too_short: int = 0
+    """Pages whose plain text has fewer UTF-8 bytes than this are skipped as wiki.too_short (stubs; 100 drops
+    one-line stubs such as "Kipra — vaļsteiba Europā."). Bytes, not characters, so that a script of 3-byte
+    characters (CJK, where one character is about a word) is not judged by the length of alphabetic text.
+    Off (0) by default, as in the HuggingFace `wikipedia` builder that RedPajama v1 used, which keeps them."""
     max_page_chars: int = 5_000_000
     """Pages with more wikitext are skipped as wiki.too_large (bounds parser time and memory)."""
     max_input_bytes: int = 1 << 40
@@ -197,13 +212,14 @@ class WikipediaReader:
         from defusedxml.ElementTree import iterparse
 
         stream = text_stream(decompressed(inp.open(), inp.name, max_bytes=self.max_input_bytes))
-        site = SiteInfo()
+        site = SiteInfo(dump_day=wikimedia.day_in_name(inp.name))
         root: Element | None = None
         try:
             for event, elem in iterparse(stream, events=("start", "end")):
                 if root is None:
                     root = elem
                     site.lang = elem.get("{http://www.w3.org/XML/1998/namespace}lang")
+                    site.names = _wikitext.WikiNames.from_siteinfo({}, site.language)  # until a siteinfo says more
                 if event != "end":
                     continue
                 tag = _local(elem.tag)
@@ -234,11 +250,13 @@ class WikipediaReader:
             code = _wikitext.parse(page.text)
             if self.disambiguation == "skip" and self._is_disambiguation(page.text, code):
                 return Skip("wiki.disambiguation", locator)
-            text = _wikitext.to_text(code, names=site.names, tables=self.tables)
+            text = _wikitext.to_text(code, names=site.names, tables=self.tables, language=site.language)
         except (RecursionError, ValueError) as e:
             return Failure("wiki.parse_error", locator, f"{type(e).__name__}: {e}")
         if not text:
             return Skip("wiki.empty", locator)
+        if len(text.encode("utf-8")) < self.too_short:
+            return Skip("wiki.too_short", locator, f"{len(text)} characters")
         return Doc(text=text, meta=self._meta(page, site), locator=locator, key=self._key(page, site))
 
     def _is_disambiguation(self, text: str, code: Any) -> bool:
@@ -253,7 +271,7 @@ class WikipediaReader:
             "revision_id": int(page.revision_id) if page.revision_id and page.revision_id.isdigit() else None,
             "timestamp": page.timestamp,
             "language": site.language,
-            "license": self.license,
+            **self._license(page, site),
             "namespace": page.ns,
         }
         url = site.url(page.title)
@@ -262,6 +280,11 @@ class WikipediaReader:
         if site.dbname:
             meta["dbname"] = site.dbname
         return meta
+
+    def _license(self, page: Page, site: SiteInfo) -> dict[str, Any]:
+        if self.license != "by_date":
+            return {"license": self.license}
+        return wikimedia.for_revision(page.timestamp, site.dump_day)
 
     @staticmethod
     def _key(page: Page, site: SiteInfo) -> str | None:
