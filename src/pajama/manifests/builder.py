@@ -222,7 +222,8 @@ def build_manifest(
         key=lambda f: f["path"],
     )
     input_rows = [
-        {k: v for k, v in r.to_json().items() if k not in ("runs", "features", "stages", "licenses", "contamination")} for r in inputs
+        {k: v for k, v in r.to_json().items() if k not in ("runs", "features", "stages", "licenses", "contamination")}
+        for r in inputs
     ]
     sources = _source_summary(plan, inputs, shards)
     tokens = None
