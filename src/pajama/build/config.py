@@ -54,6 +54,7 @@ class Config(_Strict):
     tokenizer: str | None = Field(None, description="gpt2, cl100k_base, a tokenizer.json path, or a hub name")
     tokens: TokensConfig = Field(default_factory=TokensConfig)
     report: bool = Field(True, description="write README.md (dataset card) and report.html with the release")
+    index: bool = Field(True, description="write index/ (ids, URLs, text hashes) so `pajama query` answers at once")
     work_dir: str | None = Field(None, description="local folder for checkpoints and spill files")
 
     @field_validator("dataset")

@@ -175,7 +175,25 @@ def run(
     counters: dict[str, int] | None = getattr(executor, "counters", None)
     if counters:
         engine["counters"] = dict(sorted(counters.items()))
-    return finalize_release(plan, engine, inputs, shards, dedup_stats, started=started, extra_files=signature_files)
+    return finalize_release(
+        plan,
+        engine,
+        inputs,
+        shards,
+        dedup_stats,
+        started=started,
+        extra_files=signature_files,
+        before_manifest=index_hook(plan),
+    )
+
+
+def index_hook(plan: Plan) -> Any:
+    """`index/` for `pajama query`, written just before the manifest when the config asks for it."""
+    if not plan.config.index:
+        return None
+    from pajama.build.release_index import write_index
+
+    return write_index
 
 
 def prepare_stages(plan: Plan) -> None:

@@ -10,7 +10,7 @@ import platform
 import re
 import subprocess
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -271,8 +271,10 @@ def finalize_release(
     *,
     started: float,
     extra_files: list[dict[str, Any]] | None = None,
+    before_manifest: Callable[[str, dict[str, Any]], object] | None = None,
 ) -> dict[str, Any]:
-    """Card and report, then manifest.json, then SHA256SUMS (which seals the release)."""
+    """Card and report, then `before_manifest(release, manifest)` (the build layer's lookup index), then
+    manifest.json, then SHA256SUMS (which seals the release)."""
     manifest = build_manifest(
         plan,
         engine,
@@ -286,6 +288,8 @@ def finalize_release(
     faults.checkpoint("manifest.card")
     if plan.config.report:
         write_card_and_report(plan.release_uri, manifest)
+    if before_manifest is not None:
+        before_manifest(plan.release_uri, manifest)
     faults.checkpoint("manifest.write")
     with atomic_write(join(plan.release_uri, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2, sort_keys=False)
