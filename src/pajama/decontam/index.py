@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from pajama.decontam.items import Item
-from pajama.decontam.ngrams import ngram_hashes, word_hashes, word_spans
+from pajama.decontam.ngrams import ngram_hashes, word_hashes
+from pajama.decontam.ngrams import words as text_words
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def build(items: list[Item], *, ngram: int, min_words: int) -> Index:
     for item in items:
         count = stats.setdefault(item.benchmark, Counter())
         count["items"] += 1
-        words = word_hashes(item.text, word_spans(item.text))
+        words = word_hashes(text_words(item.text))
         n = min(ngram, len(words))
         if n < min_words:
             count["too_short"] += 1

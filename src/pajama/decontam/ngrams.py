@@ -22,8 +22,18 @@ _UNSPACED = re.compile(
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 
 
+def words(text: str) -> list[str]:
+    """The lowercased words of `text`, in order (the same words `word_spans` locates)."""
+    found = _WORD.findall(text)
+    if _UNSPACED.search(text) is not None:
+        found = [text[s:e] for s, e in word_spans(text)]
+    return list(map(str.lower, found))
+
+
 def word_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) character offsets of each word of `text`."""
+    if _UNSPACED.search(text) is None:
+        return [m.span() for m in _WORD.finditer(text)]
     spans: list[tuple[int, int]] = []
     for m in _WORD.finditer(text):
         start, end = m.span()
@@ -48,13 +58,10 @@ def _split_unspaced(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def word_hashes(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
-    """64-bit hash of each lowercased word."""
-    return np.fromiter(
-        (xxhash.xxh3_64_intdigest(text[s:e].lower().encode("utf-8", "surrogatepass")) for s, e in spans),
-        dtype=np.uint64,
-        count=len(spans),
-    )
+def word_hashes(tokens: list[str]) -> np.ndarray:
+    """64-bit hash (xxh3) of each word's UTF-8 bytes."""
+    encoded = (w.encode("utf-8", "surrogatepass") for w in tokens)
+    return np.fromiter(map(xxhash.xxh3_64_intdigest, encoded), dtype=np.uint64, count=len(tokens))
 
 
 def ngram_hashes(words: np.ndarray, n: int) -> np.ndarray:

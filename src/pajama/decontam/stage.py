@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 from pajama.decontam.config import DecontamConfig
 from pajama.decontam.index import Index, build, load, save
 from pajama.decontam.items import benchmark_digest, read_items
-from pajama.decontam.ngrams import ngram_hashes, word_hashes, word_spans
+from pajama.decontam.ngrams import ngram_hashes, word_hashes, word_spans, words
 from pajama.filter import Verdict
 from pajama.record import Record, canonical_json
 
@@ -104,11 +104,13 @@ class Decontaminate:
 
 
 def find_hits(text: str, index: Index, *, min_overlap: int) -> list[dict[str, Any]]:
+    hashes = word_hashes(words(text))
+    found = [(n, *index.lookup(ngram_hashes(hashes, n))) for n in index.lengths]
+    if not any(len(positions) for _, positions, _ in found):
+        return []
     spans = word_spans(text)
-    words = word_hashes(text, spans)
     per_item: dict[int, list[tuple[int, int]]] = {}
-    for n in index.lengths:
-        positions, items = index.lookup(ngram_hashes(words, n))
+    for n, positions, items in found:
         for p, item in zip(positions.tolist(), items.tolist(), strict=True):
             per_item.setdefault(item, []).append((spans[p][0], spans[p + n - 1][1]))
     out = []
