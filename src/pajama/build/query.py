@@ -92,7 +92,8 @@ def _describe(doc: dict[str, Any], manifest: dict[str, Any]) -> dict[str, Any]:
     if doc["status"] == "duplicate":
         out["duplicate_of"] = doc["duplicate_of"]
     elif doc["status"] == "removed":
-        request = next((r for r in manifest.get("removals") or [] if r["request_sha256"] == doc["request"]), {})
+        requests: list[dict[str, Any]] = manifest.get("removals") or []
+        request = next((r for r in requests if r["request_sha256"] == doc["request"]), {})
         out["removed_by"] = {
             "version": doc["version"],
             "request_sha256": doc["request"],

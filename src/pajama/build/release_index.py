@@ -123,10 +123,10 @@ def write_index(release: str, manifest: dict[str, Any]) -> list[str]:
     for key, pairs in hashes.items():
         table = np.array(pairs, dtype=np.uint64).reshape(-1, 2)
         table = table[np.lexsort((table[:, 1], table[:, 0]))]
-        for suffix, values in ((f"{key}.npy", table[:, 0]), (f"{key}.rows.npy", table[:, 1])):
+        for suffix, column in ((f"{key}.npy", 0), (f"{key}.rows.npy", 1)):
             rel = f"{FOLDER}/{suffix}"
             with atomic_write(join(release, rel)) as f:
-                np.save(f, np.ascontiguousarray(values))
+                np.save(f, np.ascontiguousarray(table[:, column]))
             written.append(rel)
     with atomic_write(join(release, f"{FOLDER}/docs.parquet")) as f:
         pq.write_table(pa.table(docs, schema=_doc_schema()), f, row_group_size=ROW_GROUP, compression="zstd")
