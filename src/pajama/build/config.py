@@ -10,6 +10,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pajama.decontam.config import DecontamConfig
 from pajama.dedup.config import DedupConfig
 from pajama.errors import ConfigError
 from pajama.record import canonical_json
@@ -44,12 +45,16 @@ class Config(_Strict):
     format: Literal["jsonl.zst", "parquet"] = "jsonl.zst"
     shards: int = Field(4, ge=1, le=100_000, description="data shards per source")
     sources: dict[str, SourceConfig] = Field(min_length=1)
+    decontaminate: DecontamConfig | None = Field(
+        None, description="search benchmark test items in documents (after filters, before dedup)"
+    )
     dedup: DedupConfig = Field(default_factory=DedupConfig)
     rejected: bool = Field(False, description="write dropped documents with their reason to rejected/")
     signals: Literal["inline", "separate", "none"] = Field("inline", description="where filter signals go")
     tokenizer: str | None = Field(None, description="gpt2, cl100k_base, a tokenizer.json path, or a hub name")
     tokens: TokensConfig = Field(default_factory=TokensConfig)
     report: bool = Field(True, description="write README.md (dataset card) and report.html with the release")
+    index: bool = Field(True, description="write index/ (ids, URLs, text hashes) so `pajama query` answers at once")
     work_dir: str | None = Field(None, description="local folder for checkpoints and spill files")
 
     @field_validator("dataset")

@@ -167,6 +167,7 @@ def run(
     if fresh and os.path.isdir(plan.work_dir):
         shutil.rmtree(plan.work_dir)
     preflight(plan)
+    prepare_stages(plan)
     inputs = _map_phase(plan, executor, progress)
     removed, dedup_stats, signature_files = _dedup_phase(plan, inputs, executor)
     shards = _write_phase(plan, executor, inputs, removed, progress)
@@ -174,7 +175,37 @@ def run(
     counters: dict[str, int] | None = getattr(executor, "counters", None)
     if counters:
         engine["counters"] = dict(sorted(counters.items()))
-    return finalize_release(plan, engine, inputs, shards, dedup_stats, started=started, extra_files=signature_files)
+    return finalize_release(
+        plan,
+        engine,
+        inputs,
+        shards,
+        dedup_stats,
+        started=started,
+        extra_files=signature_files,
+        before_manifest=index_hook(plan),
+    )
+
+
+def index_hook(plan: Plan) -> Any:
+    """`index/` for `pajama query`, written just before the manifest when the config asks for it."""
+    if not plan.config.index:
+        return None
+    from pajama.build.release_index import write_index
+
+    return write_index
+
+
+def prepare_stages(plan: Plan) -> None:
+    """Once per run, before the map phase: stages that share a built resource (the decontamination
+    index) build it here, so workers only map it."""
+    done: set[int] = set()
+    for src in plan.sources:
+        for stage in src.stages:
+            prepare = getattr(stage.filter, "prepare", None)
+            if prepare is not None and id(stage.filter) not in done:
+                done.add(id(stage.filter))
+                prepare()
 
 
 def _map_phase(plan: Plan, executor: Executor, progress: Any) -> list[InputResult]:

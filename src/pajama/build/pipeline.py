@@ -50,6 +50,14 @@ class InputResult:
     licenses: dict[str, Counter[str]] = field(default_factory=dict)
     runs: list[tuple[int, str]] = field(default_factory=list)
     features: str | None = None
+    # benchmark -> {"documents": documents hit, "items": {item ids hit}} (the decontaminate stage)
+    contamination: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def note_contamination(self, hits: list[dict[str, Any]]) -> None:
+        for benchmark in sorted({h["benchmark"] for h in hits}):
+            entry = self.contamination.setdefault(benchmark, {"documents": 0, "items": []})
+            entry["documents"] += 1
+            entry["items"] = sorted(set(entry["items"]) | {h["item"] for h in hits if h["benchmark"] == benchmark})
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +77,7 @@ class InputResult:
             "licenses": {k: dict(sorted(v.items())) for k, v in sorted(self.licenses.items())},
             "runs": self.runs,
             "features": self.features,
+            "contamination": {k: self.contamination[k] for k in sorted(self.contamination)},
         }
 
     @classmethod
@@ -81,6 +90,7 @@ class InputResult:
         r.licenses = {k: Counter(v) for k, v in d["licenses"].items()}
         r.runs = [(int(s), f) for s, f in d["runs"]]
         r.features = d["features"]
+        r.contamination = d.get("contamination", {})
         return r
 
 
@@ -179,6 +189,8 @@ def iter_input(
             continue
         result.documents += 1
         reason = run_stages(record, src.stages, result.stages)
+        if "decontamination" in record.meta:
+            result.note_contamination(record.meta["decontamination"])
         if not keep_signals:
             record.signals = {}
         lic = result.licenses.setdefault(license_of(record.meta), Counter())

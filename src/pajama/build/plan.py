@@ -74,13 +74,25 @@ class Plan:
 def build(config: Config, *, output: str | None = None, work_dir: str | None = None) -> Plan:
     """Resolve every name and option now, so a bad config fails before any work starts (exit 2)."""
     registry.discover()
-    sources = [_source_plan(name, rank, config) for rank, (name, _) in enumerate(config.sources.items())]
     out = output or config.output
     release = join(out, config.dataset, config.version)
     config_sha = config.sha256()
     if work_dir is None:
         work_dir = config.work_dir or _default_work_dir(out, config)
-    return Plan(config, config_sha, sources, release, os.path.join(work_dir, config_sha[:16]))
+    work = os.path.join(work_dir, config_sha[:16])
+    extra = _run_stages(config, work)
+    sources = [_source_plan(name, rank, config, extra) for rank, (name, _) in enumerate(config.sources.items())]
+    return Plan(config, config_sha, sources, release, work)
+
+
+def _run_stages(config: Config, work_dir: str) -> list[Stage]:
+    """Stages the config adds to every source's chain after its own filters (decontamination)."""
+    if config.decontaminate is None:
+        return []
+    from pajama.decontam.stage import Decontaminate
+
+    stage = Decontaminate.plan(config.decontaminate, work_dir)
+    return [Stage(stage.name, stage.name, stage.version, stage, stage.params())]
 
 
 def _default_work_dir(output: str, config: Config) -> str:
@@ -90,7 +102,7 @@ def _default_work_dir(output: str, config: Config) -> str:
     return os.path.join(base, ".pajama-work", config.dataset, config.version)
 
 
-def _source_plan(name: str, rank: int, config: Config) -> SourcePlan:
+def _source_plan(name: str, rank: int, config: Config, extra: list[Stage]) -> SourcePlan:
     src = config.sources[name]
     key = f"sources.{name}"
     reader_cls: Any = registry.get_reader(src.reader, f"{key}.reader")
@@ -99,6 +111,7 @@ def _source_plan(name: str, rank: int, config: Config) -> SourcePlan:
     if src.license is not None:
         lic = registry.get_filter("license", f"{key}.license")
         stages.append(_stage("license", lic, options.build(lic, src.license, f"{key}.license"), stages))
+    stages.extend(extra)
     inputs, missing = resolve_inputs(src.inputs, name, accepts_dirs=getattr(reader_cls, "accepts_dirs", False))
     return SourcePlan(name, rank, reader_cls.name, reader, inputs, stages, missing)
 

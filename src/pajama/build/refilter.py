@@ -59,7 +59,17 @@ def refilter(release: str, overrides: list[str], *, version: str, output: str | 
     dedup = old.get("dedup")
     if dedup is not None:
         dedup = dict(dedup, carried_over_from=old["version"])
-    return finalize_release(plan, {"name": "refilter", "workers": 1}, inputs, shards, dedup, started=started)
+    from pajama.build.driver import index_hook
+
+    return finalize_release(
+        plan,
+        {"name": "refilter", "workers": 1},
+        inputs,
+        shards,
+        dedup,
+        started=started,
+        before_manifest=index_hook(plan),
+    )
 
 
 def _check_same_chain(plan: Plan, old: dict[str, Any]) -> None:

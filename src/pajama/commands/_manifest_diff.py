@@ -70,10 +70,23 @@ def render(d: dict[str, Any]) -> list[str]:
         lines.append(f"  ~ {uri}")
         lines += _pairs(changes, "      ")
     lines += _render_shards(d["shards"])
+    lines += _render_removals(d.get("removals") or {})
     for name, docs in (d.get("documents") or {}).items():
         lines.append(f"documents {name}: +{docs['added']:,} added, -{docs['removed']:,} removed")
         lines += [f"  + {x['id']}  (in OLD: {x['old']})" for x in docs["added_sample"]]
         lines += [f"  - {x['id']}  (in NEW: {x['new']})" for x in docs["removed_sample"]]
+    return lines
+
+
+def _render_removals(removals: dict[str, list[dict[str, Any]]]) -> list[str]:
+    added, undone = removals.get("added") or [], removals.get("undone") or []
+    if not added and not undone:
+        return []
+    lines = [f"removals: {len(added)} applied, {len(undone)} not in NEW"]
+    for mark, rows in (("+", added), ("-", undone)):
+        for r in rows:
+            what = ", ".join(f"{k} {v}" for k, v in r["removed"].items())
+            lines.append(f"  {mark} {r['version']}: {r['reason']!r} request {r['request_sha256'][:12]} ({what})")
     return lines
 
 

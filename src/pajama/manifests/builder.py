@@ -10,7 +10,7 @@ import platform
 import re
 import subprocess
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -177,6 +177,36 @@ def _tokenizer_identity(plan: Plan) -> dict[str, Any]:
     return tokens_identity(load_tokenizer(plan.config.tokenizer or ""), plan.config.tokens)
 
 
+def _decontamination(plan: Plan, inputs: list[InputResult]) -> dict[str, Any] | None:
+    """Per benchmark: items searched, items found in some document, documents hit, and the item ids."""
+    stage = next((st.filter for src in plan.sources for st in src.stages if st.name == "decontaminate"), None)
+    if stage is None:
+        return None
+    params = stage.params()
+    counts = stage.index().stats
+    out: dict[str, Any] = {k: v for k, v in params.items() if k != "benchmarks"}
+    out["benchmarks"] = {}
+    for bench in params["benchmarks"]:
+        name = bench["name"]
+        hits = [r.contamination[name] for r in inputs if name in r.contamination]
+        item_ids = sorted({i for h in hits for i in h["items"]}, key=_natural)
+        out["benchmarks"][name] = {
+            "sha256": bench["sha256"],
+            "items": counts.get(name, {}).get("items", 0),
+            "items_indexed": counts.get(name, {}).get("indexed", 0),
+            "items_too_short": counts.get(name, {}).get("too_short", 0),
+            "items_hit": len(item_ids),
+            "documents_hit": sum(h["documents"] for h in hits),
+            "item_ids": item_ids,
+        }
+    return out
+
+
+def _natural(item_id: str) -> list[tuple[int, str]]:
+    """Ids in natural order: "q2" before "q10", row numbers as numbers."""
+    return [(int(p), "") if p.isdigit() else (-1, p) for p in re.split(r"(\d+)", item_id) if p]
+
+
 def build_manifest(
     plan: Plan,
     engine: dict[str, Any],
@@ -192,7 +222,8 @@ def build_manifest(
         key=lambda f: f["path"],
     )
     input_rows = [
-        {k: v for k, v in r.to_json().items() if k not in ("runs", "features", "stages", "licenses")} for r in inputs
+        {k: v for k, v in r.to_json().items() if k not in ("runs", "features", "stages", "licenses", "contamination")}
+        for r in inputs
     ]
     sources = _source_summary(plan, inputs, shards)
     tokens = None
@@ -223,6 +254,7 @@ def build_manifest(
         "sources": sources,
         "stages": _stages(plan, inputs),
         "dedup": dedup,
+        "decontamination": _decontamination(plan, inputs),
         "licenses": _licenses(plan, inputs, shards),
         "tokens": tokens,
         "shards": files,
@@ -239,8 +271,10 @@ def finalize_release(
     *,
     started: float,
     extra_files: list[dict[str, Any]] | None = None,
+    before_manifest: Callable[[str, dict[str, Any]], object] | None = None,
 ) -> dict[str, Any]:
-    """Card and report, then manifest.json, then SHA256SUMS (which seals the release)."""
+    """Card and report, then `before_manifest(release, manifest)` (the build layer's lookup index), then
+    manifest.json, then SHA256SUMS (which seals the release)."""
     manifest = build_manifest(
         plan,
         engine,
@@ -254,6 +288,8 @@ def finalize_release(
     faults.checkpoint("manifest.card")
     if plan.config.report:
         write_card_and_report(plan.release_uri, manifest)
+    if before_manifest is not None:
+        before_manifest(plan.release_uri, manifest)
     faults.checkpoint("manifest.write")
     with atomic_write(join(plan.release_uri, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2, sort_keys=False)

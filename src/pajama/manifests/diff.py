@@ -58,12 +58,24 @@ def diff_releases(old: str, new: str, *, sample: int = 10, documents: bool = Tru
         "stages": _stages(a, b),
         "inputs": _inputs(a, b),
         "shards": _shards(a, b),
+        "removals": _removals(a, b),
     }
     if documents:
         out["documents"] = {
             name: _documents(old, a, new, b, name, sample) for name in sorted(set(a["sources"]) | set(b["sources"]))
         }
     return out
+
+
+def _removals(a: dict[str, Any], b: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Removal requests one release applied and the other did not (by request sha256 and version)."""
+    key = lambda r: (r["request_sha256"], r["version"])  # noqa: E731
+    old = {key(r) for r in a.get("removals") or []}
+    new = {key(r) for r in b.get("removals") or []}
+    return {
+        "added": [r for r in b.get("removals") or [] if key(r) not in old],
+        "undone": [r for r in a.get("removals") or [] if key(r) not in new],
+    }
 
 
 def _head(m: dict[str, Any], path: str) -> dict[str, Any]:
