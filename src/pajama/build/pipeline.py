@@ -50,6 +50,7 @@ class InputResult:
     licenses: dict[str, Counter[str]] = field(default_factory=dict)
     runs: list[tuple[int, str]] = field(default_factory=list)
     features: str | None = None
+    reproducible: bool = True  # False when a wall-clock guard decided a record (Failure.reproducible)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +70,7 @@ class InputResult:
             "licenses": {k: dict(sorted(v.items())) for k, v in sorted(self.licenses.items())},
             "runs": self.runs,
             "features": self.features,
+            **({} if self.reproducible else {"reproducible": False}),
         }
 
     @classmethod
@@ -81,6 +83,7 @@ class InputResult:
         r.licenses = {k: Counter(v) for k, v in d["licenses"].items()}
         r.runs = [(int(s), f) for s, f in d["runs"]]
         r.features = d["features"]
+        r.reproducible = d.get("reproducible", True)
         return r
 
 
@@ -105,6 +108,7 @@ def _read_items(src: SourcePlan, inp: InputFile, result: InputResult) -> Iterato
                 result.skipped[item.reason] += 1
             elif isinstance(item, Failure):
                 result.errors[item.reason] += 1
+                result.reproducible = result.reproducible and item.reproducible
                 log.debug("%s: %s %s %s", inp.uri, item.reason, item.locator, item.detail)
     except InputError as e:
         result.records += 1

@@ -38,11 +38,10 @@ from typing import Any, ClassVar
 from pajama.record import Doc, Failure, ReadItem, Skip
 from pajama.registry import register_reader
 from pajama.sources import _warc_record as rec
-from pajama.sources._html import ExtractionTimeout, Extractor, decode_html, extract_text, extractor_version
+from pajama.sources._html_page import LanguageTagging, PageExtraction, PageText
 from pajama.sources._warc_lenient import iter_lenient_entries
 from pajama.sources._warc_stream import Entry, Payload, RawRecord, iter_entries, read_record_at
 from pajama.storage import InputFile
-from pajama.text.langid import identify_one, model_name, resolve_model_path
 
 __all__ = ["ArcReader", "RawRecord", "WarcReader", "WetReader", "read_record_at"]
 
@@ -62,23 +61,15 @@ class _FileState:
 
 
 @dataclass(frozen=True, kw_only=True)
-class _ArchiveReader:
+class _ArchiveReader(LanguageTagging):
     """Shared record loop: classify by headers, read the payload only when needed, verify, then build."""
 
     accepts_dirs: ClassVar[bool] = False
     wanted_types: ClassVar[tuple[str, ...]] = ()
 
     verify_digests: bool = True
-    lid: bool = True
-    lid_model: str | None = None
-    lid_max_chars: int = 0  # 0: identify on the whole text (CCNet, FineWeb); N: on its first N characters
-    license: str | None = None  # an SPDX expression recorded as meta.license on every document, when known
     max_record_bytes: int = 8 << 20
     keep_truncated: bool = False
-
-    def __post_init__(self) -> None:
-        if self.lid:
-            resolve_model_path(self.lid_model)  # a missing model is a config error, before any work
 
     def read(self, inp: InputFile) -> Iterator[ReadItem]:
         state = _FileState()
@@ -143,32 +134,23 @@ class _ArchiveReader:
         raise NotImplementedError
 
     def _meta(self, info: rec.RecordInfo, text: str, state: _FileState, **extra: Any) -> dict[str, Any]:
-        meta: dict[str, Any] = {
+        return {
             "url": info.url,
             "domain": rec.domain_of(info.url),
             "date": info.date,
             "crawl": state.crawl,
             **extra,
+            **self.tag_meta(text),
         }
-        if self.license:
-            meta["license"] = self.license
-        if self.lid:
-            guess = identify_one(text[: self.lid_max_chars] if self.lid_max_chars > 0 else text, self.lid_model)
-            meta["language"] = guess.language if guess else None
-            meta["language_score"] = guess.score if guess else 0.0
-            meta["language_model"] = model_name(self.lid_model)
-        return meta
 
 
 @register_reader("warc")
 @dataclass(frozen=True, kw_only=True)
-class WarcReader(_ArchiveReader):
+class WarcReader(_ArchiveReader, PageExtraction):
     """WARC (and ARC) files: HTTP 200 HTML responses, main text extracted by trafilatura or resiliparse."""
 
-    extractor: Extractor = "trafilatura"
     content_types: tuple[str, ...] = ("text/html", "application/xhtml+xml")
     record_types: tuple[str, ...] = ("response", "resource")
-    extract_timeout: float = 10.0
 
     def _record_types(self) -> tuple[str, ...]:
         return self.record_types
@@ -190,21 +172,11 @@ class WarcReader(_ArchiveReader):
             return Skip("warc.content_type", locator, mime)
         if not rec.supported_content_encoding(info):
             return Failure("warc.unsupported_content_encoding", locator, str(info.content_encoding))
-        html, codec, charset_source = decode_html(payload, info.charset)
-        try:
-            text = extract_text(html, extractor=self.extractor, url=info.url, timeout=self.extract_timeout)
-        except ExtractionTimeout as e:
-            return Failure("warc.extract_timeout", locator, str(e))
-        except Exception as e:  # a third-party extractor's bug on one page is that page's failure, not the run's
-            log.debug("extractor %s failed on %s", self.extractor, info.url, exc_info=True)
-            return Failure("warc.extract_error", locator, f"{type(e).__name__}: {e}"[:300])
-        if not text:
-            return Skip("warc.extract_empty", locator, self.extractor)
-        extractor = {"name": self.extractor, "version": extractor_version(self.extractor)}
-        meta = self._meta(
-            info, text, state, content_type=mime, charset=codec, charset_source=charset_source, extractor=extractor
-        )
-        return Doc(text, meta, locator, key=info.record_id)
+        page = self.extract_page(payload, info.charset, info.url, locator, "warc")
+        if not isinstance(page, PageText):
+            return page
+        meta = self._meta(info, page.text, state, content_type=mime, **page.meta)
+        return Doc(page.text, meta, locator, key=info.record_id)
 
 
 @register_reader("arc")
