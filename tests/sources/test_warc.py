@@ -288,10 +288,11 @@ def test_wet_conversion_records_are_documents(tmp_path: Path) -> None:
 
 
 @pytest.mark.timeout(0)  # pytest-timeout's SIGALRM timer would otherwise own the alarm (time_limit then defers)
-def test_extraction_time_is_bounded(tmp_path: Path) -> None:
+def test_wall_clock_guard_fails_the_page_and_marks_it_not_reproducible(tmp_path: Path) -> None:
     huge = page(PARAGRAPHS * 3000)
     items, _ = read_all(write(tmp_path, "h.warc", html_response(text=huge)), WarcReader(extract_timeout=0.01))
     assert isinstance(items[0], Failure) and items[0].reason == "warc.extract_timeout"
+    assert items[0].reproducible is False
 
 
 def test_options_are_typed_registered_and_pickle_cheaply() -> None:
