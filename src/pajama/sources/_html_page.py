@@ -27,7 +27,8 @@ def count_elements(html: str) -> int:
     """
     from resiliparse.parse.html import HTMLTree
 
-    return len(HTMLTree.parse(html).document.query_selector_all("*"))
+    document = HTMLTree.parse(html).document
+    return len(document.query_selector_all("*")) if document is not None else 0
 
 
 @dataclass(frozen=True, slots=True)

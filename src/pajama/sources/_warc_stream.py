@@ -16,6 +16,14 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from pajama.errors import InputError
+from pajama.sources._warc_framing import (
+    DRAFT_VERSIONS,
+    MAX_JUNK_KEPT,
+    draft_digest_reader,
+    recovering_iterator,
+    route_warcio_stderr,
+    tolerant_header_parser,
+)
 from pajama.sources._warc_layout import SNIFF_BYTES, open_archive, sniff_layout
 
 MAX_HEADER_LINE = 1 << 20  # no real WARC/ARC/HTTP header line comes near this
@@ -58,16 +66,33 @@ class Entry:
     def is_arc(self) -> bool:
         return bool(self.record.format == "arc")
 
+    @property
+    def is_draft(self) -> bool:
+        """A WARC 0.17/0.18 record (ClueWeb09): lengths and digests follow the drafts' writers."""
+        return not self.is_arc and self.record.rec_headers.protocol in DRAFT_VERSIONS
+
+    @property
+    def missing_length(self) -> bool:
+        return bool(getattr(self.record.rec_headers, "missing_length", False))
+
     def header(self, name: str) -> str | None:
         value = self.record.rec_headers.get_header(name)
         return value if value is None else str(value)
 
     def read_payload(self, cap: int) -> Payload:
-        """Up to `cap` bytes of the HTTP-decoded payload (de-chunked, decompressed)."""
+        """Up to `cap` bytes of the HTTP-decoded payload (de-chunked, decompressed).
+
+        In a WARC 0.17/0.18 file, bytes between the declared end and the next record belong to this
+        record (ClueWeb09 counted some lengths short) and are appended when the body is not encoded.
+        """
         stream = self.record.content_stream()
         data = stream.read(cap + 1)
         overflow = len(data) > cap
         problem, passed_through = (None, False) if overflow else _encoding_problem(stream)
+        if self.is_draft and not overflow and stream is self.record.raw_stream:
+            self._iterator.read_to_end()
+            data += self._iterator.junk if self._iterator.junk_bytes <= MAX_JUNK_KEPT else b""
+            overflow = len(data) > cap or self._iterator.junk_bytes > MAX_JUNK_KEPT
         return Payload(data[:cap], overflow, problem, passed_through)
 
     def finish(self) -> list[str]:
@@ -83,7 +108,11 @@ class Entry:
         if left > 0:
             raise InputError("warc.truncated_input", f"record at offset {self.offset} lacks {left} bytes")
         checker = self.record.digest_checker
-        return list(checker.problems) if checker is not None else []
+        problems = list(checker.problems) if checker is not None else []
+        junk = getattr(self._iterator, "junk_bytes", 0)
+        if junk and not self.is_draft:
+            problems.append(f"content length mismatch: {junk} bytes between the declared end and the next record")
+        return problems
 
 
 def _record_loader() -> Any:
@@ -97,7 +126,9 @@ def _record_loader() -> Any:
     from warcio.recordloader import ArcWarcRecordLoader
 
     if not hasattr(ArcWarcRecordLoader, "_ensure_target_uri_format"):  # older warcio: keep its own rule
-        return ArcWarcRecordLoader(verify_http=False, arc2warc=False)
+        loader = ArcWarcRecordLoader(verify_http=False, arc2warc=False)
+        loader.warc_parser = tolerant_header_parser()
+        return loader
 
     class Loader(ArcWarcRecordLoader):  # type: ignore[misc]
         def _ensure_target_uri_format(self, rec_headers: Any) -> str:
@@ -117,9 +148,13 @@ def _record_loader() -> Any:
                 if value and not _comparable_digest(value):
                     rec_headers.remove_header(header)
                     checker.problem(f"unusable {header}: {value[:80]!r}")
+            if rec_headers.protocol in DRAFT_VERSIONS and rec_headers.get_header("WARC-Payload-Digest"):
+                return draft_digest_reader(stream, length, checker, rec_type, rec_headers), True
             return super().wrap_digest_verifying_stream(stream, rec_type, rec_headers, checker, length)
 
-    return Loader(verify_http=False, arc2warc=False)
+    loader = Loader(verify_http=False, arc2warc=False)
+    loader.warc_parser = tolerant_header_parser()
+    return loader
 
 
 def _comparable_digest(value: str) -> bool:
@@ -136,12 +171,12 @@ def _comparable_digest(value: str) -> bool:
 
 def iter_entries(stream: BinaryIO, name: str, *, verify_digests: bool) -> Iterator[Entry]:
     """Every record of the archive in `stream`. The caller must call `entry.finish()` before the next one."""
-    from warcio.archiveiterator import ArchiveIterator  # heavy-ish: loaded when a file is read
-    from warcio.exceptions import ArchiveLoadFailed
+    from warcio.exceptions import ArchiveLoadFailed  # heavy-ish: loaded when a file is read
     from warcio.statusandheaders import StatusAndHeadersParserException
 
+    route_warcio_stderr()
     opened = open_archive(stream, name)
-    iterator = ArchiveIterator(opened.stream, check_digests=verify_digests)
+    iterator = recovering_iterator(opened.stream, check_digests=verify_digests)
     iterator.loader = _record_loader()
     _bound_header_lines(iterator.reader, name)
     records = iter(iterator)
@@ -158,8 +193,6 @@ def iter_entries(stream: BinaryIO, name: str, *, verify_digests: bool) -> Iterat
             raise InputError(reason, f"{name} at offset {offset}: {_first_line(e)}") from e
         except zlib.error as e:
             raise InputError("warc.bad_gzip", f"{name} at offset {offset}: {e}") from e
-        if record.format != "arc" and record.rec_headers.get_header("Content-Length") is None:
-            raise InputError("warc.missing_content_length", f"{name}: record at offset {offset} cannot be delimited")
         count += 1
         yield Entry(record, offset, iterator)
 

@@ -100,10 +100,10 @@ class _ArchiveReader(LanguageTagging):
             problems = entry.finish()  # raises InputError when the file ends inside this record
         except (ValueError, TypeError) as e:  # warcio decoding a digest value it cannot parse (binascii.Error)
             return Failure("warc.digest_unverifiable", locator, f"{type(e).__name__}: {e}"[:300])
+        if bad_length is not None:
+            return Failure(bad_length[0], locator, bad_length[1])
         if problems:
             return Failure(rec.digest_reason(problems), locator, "; ".join(problems))
-        if bad_length is not None:
-            return Failure("warc.bad_content_length", locator, bad_length)
         if info.warc_type == "warcinfo":
             state.warcinfo.update(rec.parse_warcinfo(payload.data))
         if skip is not None:
@@ -139,6 +139,7 @@ class _ArchiveReader(LanguageTagging):
             "domain": rec.domain_of(info.url),
             "date": info.date,
             "crawl": state.crawl,
+            **({"trec_id": info.trec_id} if info.trec_id else {}),
             **extra,
             **self.tag_meta(text),
         }

@@ -1,0 +1,183 @@
+"""Record framing that survives the WARCs real collections wrote: ClueWeb09 (WARC/0.18), ClueWeb12, broken files.
+
+warcio parses each record; these pieces sit around it:
+
+* `TolerantHeaderParser` reads a WARC header as ClueWeb09 wrote some of them: a blank line inside the
+  header before `Content-Length` (the header goes on when the next line is a WARC field), and a
+  `WARC-Target-URI` whose URL held a raw line break (the next line has no `name:` and continues the URL).
+  A header that still has no Content-Length gets length 0 and is flagged (`missing_length`), so its
+  bytes become the junk below instead of swallowing the rest of the file.
+* `RecoveringIterator` replaces warcio's "Record not followed by newline" warning on stderr: bytes
+  between a record's declared end and the next `WARC/x.y` line are kept as that record's `junk` and
+  reading resumes at the version line. The reader decides what the junk means (see `_warc_stream`).
+* `DraftDigestReader`: in the WARC 0.17/0.18 drafts' files (ClueWeb09's writer among them) the
+  WARC-Payload-Digest may be the digest of the whole block; it verifies when it matches either.
+* warcio's remaining writes to stderr (a body that stops decompressing) go to this module's log.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import types
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+VERSION_LINE = re.compile(rb"^WARC/\d+\.\d+\r?\n?$")
+DRAFT_VERSIONS = ("WARC/0.17", "WARC/0.18")
+_WARC_FIELD = re.compile(r"^(WARC-[A-Za-z0-9-]+|Content-Length|Content-Type)[ \t]*:", re.IGNORECASE)
+MAX_JUNK_KEPT = 8 << 20
+
+
+def unread(reader: Any, data: bytes) -> None:
+    """Put `data` back in front of what warcio's buffered reader hands out next (offsets stay right)."""
+    rest = reader.buff.read() if reader.buff is not None else b""
+    reader.buff = io.BytesIO(data + rest)
+    reader.buff_size = len(data) + len(rest)
+
+
+class _RepairedLines:
+    """The header lines of one WARC record, with ClueWeb09's two header quirks undone."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.seen_length = False
+        self.repairs = 0
+
+    def readline(self, length: int | None = None) -> bytes:
+        line: bytes = self.stream.readline()
+        if line.strip() and not self.seen_length:
+            self.seen_length = line.split(b":", 1)[0].strip().lower() == b"content-length"
+        if line.lower().startswith(b"warc-target-uri:"):
+            return self._join_broken_uri(line)
+        if line.strip() or self.seen_length or not line:
+            return line
+        following = self.stream.readline()
+        if _WARC_FIELD.match(following.decode("latin-1")):
+            self.repairs += 1
+            return self.readline_from(following)
+        unread(self.stream, following)
+        return line
+
+    def readline_from(self, line: bytes) -> bytes:
+        unread(self.stream, line)
+        return self.readline()
+
+    def _join_broken_uri(self, line: bytes) -> bytes:
+        following = self.stream.readline()
+        if following.strip() and b":" not in following and not following.startswith((b" ", b"\t")):
+            self.repairs += 1
+            return line.rstrip(b"\r\n") + following.strip() + b"\n"
+        unread(self.stream, following)
+        return line
+
+
+def tolerant_header_parser() -> Any:
+    from warcio.recordloader import ArcWarcRecordLoader
+    from warcio.statusandheaders import StatusAndHeadersParser
+
+    class TolerantHeaderParser(StatusAndHeadersParser):  # type: ignore[misc]
+        def parse(self, stream: Any, full_statusline: Any = None) -> Any:
+            lines = _RepairedLines(stream)
+            headers = super().parse(lines, full_statusline)
+            headers.repairs = lines.repairs
+            headers.missing_length = headers.get_header("Content-Length") is None
+            if headers.missing_length:
+                headers.add_header("Content-Length", "0")  # delimit nothing; the body becomes junk
+            return headers
+
+    return TolerantHeaderParser(ArcWarcRecordLoader.WARC_TYPES)
+
+
+def recovering_iterator(stream: Any, *, check_digests: bool) -> Any:
+    from warcio.archiveiterator import ArchiveIterator
+
+    class RecoveringIterator(ArchiveIterator):  # type: ignore[misc]
+        junk = b""
+        junk_bytes = 0
+
+        def _consume_blanklines(self) -> tuple[bytes | None, int]:
+            self.junk, self.junk_bytes = b"", 0
+            if self.known_format == "arc":
+                return self._arc_blanklines()
+            blank, kept, following = 0, [], None
+            while line := self.reader.readline():
+                if VERSION_LINE.match(line):
+                    following = line
+                    break
+                if not line.strip() and not self.junk_bytes:
+                    blank += len(line)
+                    continue
+                self.junk_bytes += len(line)
+                if self.junk_bytes <= MAX_JUNK_KEPT:
+                    kept.append(line)
+            self.junk = b"".join(kept)
+            return following, blank
+
+        def _arc_blanklines(self) -> tuple[bytes | None, int]:
+            """As warcio reads ARC: one line after the record is consumed even when it is not blank."""
+            blank, first = 0, True
+            while line := self.reader.readline():
+                if line.strip() and not first:
+                    return line, blank
+                if line.strip():
+                    log.warning("ARC record not followed by a newline (is its length wrong?): %r", line[:80])
+                    self.junk_bytes = len(line)
+                blank, first = blank + len(line), False
+            return None, blank
+
+    return RecoveringIterator(stream, check_digests=check_digests)
+
+
+def draft_digest_reader(stream: Any, length: int, checker: Any, rec_type: Any, rec_headers: Any) -> Any:
+    """A digest-verifying stream for a WARC 0.17/0.18 record: the payload digest may cover the block."""
+    from warcio.digestverifyingreader import DigestVerifyingReader, _compare_digest_rfc_3548, _parse_digest
+    from warcio.utils import Digester
+
+    class DraftDigestReader(DigestVerifyingReader):  # type: ignore[misc]
+        def __init__(self) -> None:
+            payload = rec_headers.get_header("WARC-Payload-Digest")
+            super().__init__(
+                stream,
+                length,
+                checker,
+                record_type=rec_type,
+                payload_digest=payload,
+                block_digest=rec_headers.get_header("WARC-Block-Digest"),
+                segment_number=rec_headers.get_header("WARC-Segment-Number"),
+            )
+            self.whole = Digester(_parse_digest(payload)[0]) if self.payload_digest else None
+
+        def _update(self, buff: bytes) -> bytes:
+            if self.whole is not None:
+                self.whole.update(buff)
+            out: bytes = super()._update(buff)
+            if self.limit == 0 and self.whole is not None:
+                if _compare_digest_rfc_3548(self.whole, self.payload_digest):
+                    checker.problems[:] = [p for p in checker.problems if not p.startswith("payload digest failed")]
+                self.whole = None
+            return out
+
+    return DraftDigestReader()
+
+
+class _StderrToLog:
+    def write(self, text: str) -> int:
+        if text.strip():
+            log.warning("warcio: %s", text.strip())
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def route_warcio_stderr() -> None:
+    """warcio writes some warnings straight to sys.stderr; send them to the log instead (idempotent)."""
+    import warcio.bufferedreaders
+    import warcio.digestverifyingreader
+
+    for module in (warcio.bufferedreaders, warcio.digestverifyingreader):
+        if not isinstance(module.sys, types.SimpleNamespace):
+            module.sys = types.SimpleNamespace(stderr=_StderrToLog())  # type: ignore[attr-defined]
