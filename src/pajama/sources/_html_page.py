@@ -53,6 +53,13 @@ class PageExtraction:
         self, payload: bytes, header_charset: str | None, url: str | None, locator: dict[str, Any], prefix: str
     ) -> PageText | Skip | Failure:
         html, codec, charset_source = decode_html(payload, header_charset)
+        return self.extract_decoded(html, url, locator, prefix, charset=(codec, charset_source))
+
+    def extract_decoded(
+        self, html: str, url: str | None, locator: dict[str, Any], prefix: str, *, charset: tuple[str, str]
+    ) -> PageText | Skip | Failure:
+        """Main text of decoded HTML, or why not (`<prefix>.too_many_nodes`, `.extract_*`)."""
+        codec, charset_source = charset
         nodes = count_elements(html)
         if self.max_html_nodes and nodes > self.max_html_nodes:
             return Skip(f"{prefix}.too_many_nodes", locator, f"{nodes} elements > max_html_nodes {self.max_html_nodes}")
