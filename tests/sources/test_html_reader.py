@@ -28,7 +28,8 @@ TEXT = (
 
 def page(title: str, head: str = "") -> bytes:
     body = "".join(f"<p>{TEXT} {title} {i}.</p>" for i in range(3))
-    return f"<!DOCTYPE html><html><head><title>{title}</title>{head}</head><body><article>{body}</article></body></html>".encode()
+    head = f"<!DOCTYPE html><html><head><title>{title}</title>{head}</head>"
+    return f"{head}<body><article>{body}</article></body></html>".encode()
 
 
 FILES = {

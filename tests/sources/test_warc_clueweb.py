@@ -16,6 +16,7 @@ import base64
 import gzip
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -87,7 +88,7 @@ def response_09(
     return "\n".join(head).encode() + b"\n\n" + block + b"\n"
 
 
-def read(tmp_path: Path, name: str, data: bytes) -> list[object]:
+def read(tmp_path: Path, name: str, data: bytes) -> list[Any]:
     path = tmp_path / name
     path.write_bytes(data)
     reader = WarcReader(extractor="resiliparse", lid=False)
@@ -109,8 +110,8 @@ def test_clueweb09_file_reads_every_response_with_its_trec_id(
     assert isinstance(items[0], Skip) and items[0].reason == "warc.warcinfo"
     docs = items[1:]
     assert all(isinstance(d, Doc) for d in docs), docs
-    assert [d.meta["trec_id"] for d in docs] == [f"clueweb09-en0000-00-{i:05d}" for i in range(3)]  # type: ignore[union-attr]
-    assert all(d.meta["crawl"] == "clueweb09-en" and "Fort Duquesne" in d.text for d in docs)  # type: ignore[union-attr]
+    assert [d.meta["trec_id"] for d in docs] == [f"clueweb09-en0000-00-{i:05d}" for i in range(3)]
+    assert all(d.meta["crawl"] == "clueweb09-en" and "Fort Duquesne" in d.text for d in docs)
     assert "Record not followed by newline" not in capfd.readouterr().err
 
 
@@ -126,8 +127,8 @@ def test_blank_line_inside_a_header_and_a_broken_uri_are_read_as_one_header(tmp_
     items = read(tmp_path, "q.warc", warcinfo_09() + gap + broken + response_09(3, page(3)))
     docs = items[1:]
     assert [type(d) for d in docs] == [Doc, Doc, Doc], docs
-    assert docs[0].meta["trec_id"] == "clueweb09-en0000-00-00001"  # type: ignore[union-attr]
-    assert docs[1].meta["url"] == "http://rivers2.example.org/a%20longpath.html"  # type: ignore[union-attr]
+    assert docs[0].meta["trec_id"] == "clueweb09-en0000-00-00001"
+    assert docs[1].meta["url"] == "http://rivers2.example.org/a%20longpath.html"
 
 
 def test_short_content_length_keeps_the_whole_page_and_the_next_record(tmp_path: Path) -> None:
@@ -136,15 +137,15 @@ def test_short_content_length_keeps_the_whole_page_and_the_next_record(tmp_path:
     short = response_09(1, body, length=counted_in_characters)
     items = read(tmp_path, "s.warc", warcinfo_09() + short + response_09(2, page(2)))
     assert [type(i) for i in items] == [Skip, Doc, Doc], items
-    assert items[1].text.count("Kraków") == 3  # type: ignore[union-attr]  # the tail past the declared length
-    assert items[2].meta["trec_id"] == "clueweb09-en0000-00-00002"  # type: ignore[union-attr]
+    assert items[1].text.count("Kraków") == 3  # the tail past the declared length
+    assert items[2].meta["trec_id"] == "clueweb09-en0000-00-00002"
 
 
 def test_a_header_without_content_length_is_counted_and_reading_resumes(tmp_path: Path) -> None:
     lost = response_09(1, page(1)).replace(b"\nContent-Length: ", b"\nX-Length: ", 1)
     items = read(tmp_path, "m.warc", warcinfo_09() + lost + response_09(2, page(2)))
     assert [getattr(i, "reason", "doc") for i in items] == ["warc.warcinfo", "warc.missing_content_length", "doc"]
-    assert items[2].meta["trec_id"] == "clueweb09-en0000-00-00002"  # type: ignore[union-attr]
+    assert items[2].meta["trec_id"] == "clueweb09-en0000-00-00002"
 
 
 def crlf_record(head: list[str], block: bytes) -> bytes:
