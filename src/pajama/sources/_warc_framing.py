@@ -25,7 +25,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-VERSION_LINE = re.compile(rb"^WARC/\d+\.\d+\r?\n?$")
+VERSION_LINE = re.compile(rb"^WARC/(0\.1[78]|1\.[01])\r?\n?$")  # the versions warcio parses
 DRAFT_VERSIONS = ("WARC/0.17", "WARC/0.18")
 _WARC_FIELD = re.compile(r"^(WARC-[A-Za-z0-9-]+|Content-Length|Content-Type)[ \t]*:", re.IGNORECASE)
 MAX_JUNK_KEPT = 8 << 20

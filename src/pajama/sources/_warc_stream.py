@@ -1,9 +1,10 @@
 """Reading WARC and ARC archives record by record, with byte offsets, verified digests and named failures.
 
-warcio does the parsing (WARC 0.17-1.1 and ARC v1); `_warc_layout` decides what stream it parses. Around
-it: each record's byte offset (of its gzip member, or of its first header line) is kept so that
-`read_record_at` can re-read exactly that record later; a record cut short by the end of the file, a
-header that cannot be parsed, a record without Content-Length and broken gzip raise InputError with a
+warcio does the parsing (WARC 0.17-1.1 and ARC v1); `_warc_layout` decides what stream it parses and
+`_warc_framing` how records are delimited when their headers or lengths are wrong. Around it: each
+record's byte offset (of its gzip member, or of its first header line) is kept so that `read_record_at`
+can re-read exactly that record later; a record cut short by the end of the file, an unparseable header
+where no record was read yet, a header line over MAX_HEADER_LINE and broken gzip raise InputError with a
 stable reason *after* every earlier record was yielded.
 """
 

@@ -6,15 +6,20 @@ input (after everything before it was yielded), so `records = documents + skippe
 * Skip: warcinfo (read for meta.crawl), request, metadata, revisit, conversion/response where not wanted
   (`warc.<type>`); HTTP status other than 200 (`warc.http_redirect`, `warc.http_client_error`, ...);
   content types not in `content_types` (`warc.content_type`); WARC-Truncated records (`warc.truncated`,
-  unless `keep_truncated`); payloads over `max_record_bytes` (`warc.too_large`); pages with no main text
-  (`warc.extract_empty`).
-* Failure: a Content-Length that is not a number (`warc.bad_content_length`); a WARC-Block-Digest or
-  WARC-Payload-Digest that does not match (`warc.block_digest_mismatch`, `warc.payload_digest_mismatch`),
-  verified by default on every record; an HTTP body that cannot be de-chunked or decompressed
-  (`warc.bad_http_encoding`, `warc.unsupported_content_encoding`); an extractor error or timeout.
-* InputError: bytes that are not an archive, a record header that cannot be parsed, a record without
-  Content-Length (the rest cannot be delimited), a file that ends inside a record, broken gzip
-  (see `_warc_stream`).
+  unless `keep_truncated`); payloads over `max_record_bytes` (`warc.too_large`); pages with more than
+  `max_html_nodes` elements (`warc.too_many_nodes`); pages with no main text (`warc.extract_empty`).
+* Failure: a Content-Length that is not a number or is missing (`warc.bad_content_length`,
+  `warc.missing_content_length`) or that does not end at a record boundary (`warc.content_length_mismatch`),
+  after which reading resumes at the next `WARC/x.y` line; a WARC-Block-Digest or WARC-Payload-Digest that
+  does not match (`warc.block_digest_mismatch`, `warc.payload_digest_mismatch`), verified by default on
+  every record (WARC 0.17/0.18: a payload digest over the whole block also verifies); an HTTP body that
+  cannot be de-chunked or decompressed (`warc.bad_http_encoding`, `warc.unsupported_content_encoding`);
+  an extractor error, or the last-resort wall-clock guard (`warc.extract_timeout`, not reproducible).
+* InputError: bytes that are not an archive, a file that ends inside a record, broken gzip, a header
+  line over 1 MiB (see `_warc_stream`).
+
+ClueWeb09 (WARC/0.18) and ClueWeb12 files are read as written (`_warc_framing`); their documents carry
+meta.trec_id (WARC-TREC-ID).
 
 Documents carry meta.url, domain, date (WARC-Date), crawl (warcinfo isPartOf), content_type, charset,
 language, language_score, language_model, extractor {name, version}, and license when the `license`
