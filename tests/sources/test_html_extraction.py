@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -90,3 +92,28 @@ def test_wall_clock_failures_mark_the_input_not_reproducible() -> None:
     assert "reproducible" not in result.to_json()
     result.reproducible = False
     assert InputResult.from_json(result.to_json()).reproducible is False
+
+
+@pytest.mark.timeout(0)  # pytest-timeout's SIGALRM timer would otherwise own the alarm (the guard then defers)
+def test_a_run_whose_wall_clock_guard_fired_says_it_is_not_reproducible(tmp_path: Path) -> None:
+    from pajama.build import config as config_mod
+    from pajama.build import plan as plan_mod
+    from pajama.build.driver import run
+    from pajama.jobs.local import LocalExecutor
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "big.html").write_bytes(article(3000))
+    (pages / "small.html").write_bytes(article(3))
+    manifests = []
+    for name, timeout in (("guarded", 0.001), ("bounded", 120.0)):
+        cfg = tmp_path / f"{name}.yaml"
+        source = {"reader": "html", "inputs": [str(pages)], "options": {"lid": False, "extract_timeout": timeout}}
+        config = {"dataset": name, "version": "1.0.0", "output": str(tmp_path / "out"), "shards": 1}
+        cfg.write_text(json.dumps({**config, "sources": {"pages": source}}))
+        plan = plan_mod.build(config_mod.load(cfg, []))
+        manifests.append(run(plan, LocalExecutor(workers=1)))
+    guarded, bounded = manifests
+    assert guarded["reproducible"] is False and guarded["inputs"][0]["reproducible"] is False
+    assert guarded["inputs"][0]["errors"].get("html.extract_timeout", 0) >= 1
+    assert bounded["reproducible"] is True and "reproducible" not in bounded["inputs"][0]
