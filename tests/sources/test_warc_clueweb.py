@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from pajama.record import Doc, Failure, Skip
-from pajama.sources.warc import WarcReader
+from pajama.sources.warc import WarcReader, read_record_at
 from pajama.storage import InputFile
 
 WARCINFO_09 = (
@@ -113,6 +113,8 @@ def test_clueweb09_file_reads_every_response_with_its_trec_id(
     assert [d.meta["trec_id"] for d in docs] == [f"clueweb09-en0000-00-{i:05d}" for i in range(3)]
     assert all(d.meta["crawl"] == "clueweb09-en" and "Fort Duquesne" in d.text for d in docs)
     assert "Record not followed by newline" not in capfd.readouterr().err
+    again = read_record_at(str(tmp_path / "00.warc.gz"), docs[2].locator["offset"])  # what `manifest trace` does
+    assert dict(again.headers)["WARC-TREC-ID"] == "clueweb09-en0000-00-00002" and again.payload == page(2)
 
 
 def test_a_payload_digest_matching_neither_block_nor_payload_still_fails(tmp_path: Path) -> None:

@@ -2,11 +2,11 @@
 
 warcio parses each record; these pieces sit around it:
 
-* `TolerantHeaderParser` reads a WARC header as ClueWeb09 wrote some of them: a blank line inside the
-  header before `Content-Length` (the header goes on when the next line is a WARC field), and a
-  `WARC-Target-URI` whose URL held a raw line break (the next line has no `name:` and continues the URL).
-  A header that still has no Content-Length gets length 0 and is flagged (`missing_length`), so its
-  bytes become the junk below instead of swallowing the rest of the file.
+* `TolerantHeaderParser` reads a WARC 0.17/0.18 header as ClueWeb09 wrote some of them: a blank line
+  inside the header before `Content-Length` (the header goes on when the next line is a WARC field), and
+  a `WARC-Target-URI` whose URL held a raw line break (the next line has no `name:` and continues the
+  URL). A header of any version without Content-Length gets length 0 and is flagged (`missing_length`),
+  so its bytes become the junk below instead of swallowing the rest of the file.
 * `RecoveringIterator` replaces warcio's "Record not followed by newline" warning on stderr: bytes
   between a record's declared end and the next `WARC/x.y` line are kept as that record's `junk` and
   reading resumes at the version line. The reader decides what the junk means (see `_warc_stream`).
@@ -33,6 +33,15 @@ MAX_JUNK_KEPT = 8 << 20
 
 def unread(reader: Any, data: bytes) -> None:
     """Put `data` back in front of what warcio's buffered reader hands out next (offsets stay right)."""
+    if not data:
+        return
+    pos = reader.buff.tell() if reader.buff is not None else 0
+    if pos >= len(data):  # the usual case: the line was just read from this buffer, so step back over it
+        with reader.buff.getbuffer() as view:
+            just_read = view[pos - len(data) : pos] == data
+        if just_read:
+            reader.buff.seek(pos - len(data))
+            return
     rest = reader.buff.read() if reader.buff is not None else b""
     reader.buff = io.BytesIO(data + rest)
     reader.buff_size = len(data) + len(rest)
@@ -44,7 +53,6 @@ class _RepairedLines:
     def __init__(self, stream: Any) -> None:
         self.stream = stream
         self.seen_length = False
-        self.repairs = 0
 
     def readline(self, length: int | None = None) -> bytes:
         line: bytes = self.stream.readline()
@@ -56,7 +64,6 @@ class _RepairedLines:
             return line
         following = self.stream.readline()
         if _WARC_FIELD.match(following.decode("latin-1")):
-            self.repairs += 1
             return self.readline_from(following)
         unread(self.stream, following)
         return line
@@ -68,7 +75,6 @@ class _RepairedLines:
     def _join_broken_uri(self, line: bytes) -> bytes:
         following = self.stream.readline()
         if following.strip() and b":" not in following and not following.startswith((b" ", b"\t")):
-            self.repairs += 1
             return line.rstrip(b"\r\n") + following.strip() + b"\n"
         unread(self.stream, following)
         return line
@@ -80,9 +86,13 @@ def tolerant_header_parser() -> Any:
 
     class TolerantHeaderParser(StatusAndHeadersParser):  # type: ignore[misc]
         def parse(self, stream: Any, full_statusline: Any = None) -> Any:
-            lines = _RepairedLines(stream)
-            headers = super().parse(lines, full_statusline)
-            headers.repairs = lines.repairs
+            if full_statusline is None:
+                full_statusline = stream.readline()
+            if not full_statusline.startswith(b"WARC/0.1"):  # the quirks are ClueWeb09's: draft versions only
+                headers = super().parse(stream, full_statusline)
+            else:
+                lines = _RepairedLines(stream)
+                headers = super().parse(lines, full_statusline)
             headers.missing_length = headers.get_header("Content-Length") is None
             if headers.missing_length:
                 headers.add_header("Content-Length", "0")  # delimit nothing; the body becomes junk
