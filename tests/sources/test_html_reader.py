@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 import tarfile
 import zipfile
 from collections import Counter
@@ -125,12 +122,12 @@ def test_reread_returns_the_stored_page(tmp_path: Path) -> None:
     assert raw.text == FILES["site/a.html"].decode() and raw.fields["path"] == "site/a.html"
 
 
-def test_registered_and_inspect_prints_documents(tmp_path: Path) -> None:
+def test_registered_and_inspect_prints_documents(tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]) -> None:
+    from pajama.cli import main as cli
+
     assert get_reader("html") is HtmlReader
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
-    cmd = [sys.executable, "-m", "pajama", "inspect", "html", str(tar(tmp_path, FILES)), "-o", "lid=false"]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env, timeout=120).stdout
-    rows = [json.loads(line) for line in out.splitlines()]
+    assert cli(["inspect", "html", str(tar(tmp_path, FILES)), "-o", "lid=false"]) == 0
+    rows = [json.loads(line) for line in capfdbinary.readouterr().out.splitlines()]
     assert Counter(r["status"] for r in rows) == {"document": len(EXPECTED), "skipped": len(SKIPS)}
 
 
