@@ -143,11 +143,18 @@ def test_short_content_length_keeps_the_whole_page_and_the_next_record(tmp_path:
     assert items[2].meta["trec_id"] == "clueweb09-en0000-00-00002"
 
 
-def test_a_header_without_content_length_is_counted_and_reading_resumes(tmp_path: Path) -> None:
-    lost = response_09(1, page(1)).replace(b"\nContent-Length: ", b"\nX-Length: ", 1)
-    items = read(tmp_path, "m.warc", warcinfo_09() + lost + response_09(2, page(2)))
-    assert [getattr(i, "reason", "doc") for i in items] == ["warc.warcinfo", "warc.missing_content_length", "doc"]
-    assert items[2].meta["trec_id"] == "clueweb09-en0000-00-00002"
+def test_lengths_counted_before_crlf_became_lf_and_missing_lengths_lose_nothing(tmp_path: Path) -> None:
+    # the published sample files: lengths counted with CRLF line ends, bytes stored with LF (each too long)
+    records = []
+    for n in range(4):
+        plain = response_09(n, page(n))
+        block = block_of(plain)
+        records.append(response_09(n, page(n), length=len(block) + block.count(b"\n")))
+    records[2] = records[2].replace(b"\nContent-Length: ", b"\nX-Length: ", 1)  # and one without a length
+    items = read(tmp_path, "sample.warc.gz", gzip.compress(warcinfo_09() + b"".join(records), mtime=0))
+    assert [type(i) for i in items] == [Skip, Doc, Doc, Doc, Doc], items
+    assert [i.meta["trec_id"] for i in items[1:]] == [f"clueweb09-en0000-00-{n:05d}" for n in range(4)]
+    assert all(i.text.count("Fort Duquesne") == 3 and "WARC" not in i.text for i in items[1:])
 
 
 def crlf_record(head: list[str], block: bytes) -> bytes:

@@ -1,6 +1,7 @@
-"""Record framing that survives the WARCs real collections wrote: ClueWeb09 (WARC/0.18), ClueWeb12, broken files.
+"""Record framing that survives the WARCs real collections wrote: ClueWeb09's headers, wrong lengths.
 
-warcio parses each record; these pieces sit around it:
+warcio parses each record; these pieces sit around it (WARC 0.17/0.18 files are framed by `_warc_draft`,
+which uses the header parser below):
 
 * `TolerantHeaderParser` reads a WARC 0.17/0.18 header as ClueWeb09 wrote some of them: a blank line
   inside the header before `Content-Length` (the header goes on when the next line is a WARC field), and
@@ -8,10 +9,8 @@ warcio parses each record; these pieces sit around it:
   URL). A header of any version without Content-Length gets length 0 and is flagged (`missing_length`),
   so its bytes become the junk below instead of swallowing the rest of the file.
 * `RecoveringIterator` replaces warcio's "Record not followed by newline" warning on stderr: bytes
-  between a record's declared end and the next `WARC/x.y` line are kept as that record's `junk` and
-  reading resumes at the version line. The reader decides what the junk means (see `_warc_stream`).
-* `DraftDigestReader`: in the WARC 0.17/0.18 drafts' files (ClueWeb09's writer among them) the
-  WARC-Payload-Digest may be the digest of the whole block; it verifies when it matches either.
+  between a record's declared end and the next `WARC/x.y` line are counted (`junk_bytes`, which fails
+  that record as `warc.content_length_mismatch`) and reading resumes at the version line.
 * warcio's remaining writes to stderr (a body that stops decompressing) go to this module's log.
 """
 
@@ -26,9 +25,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 VERSION_LINE = re.compile(rb"^WARC/(0\.1[78]|1\.[01])\r?\n?$")  # the versions warcio parses
-DRAFT_VERSIONS = ("WARC/0.17", "WARC/0.18")
 _WARC_FIELD = re.compile(r"^(WARC-[A-Za-z0-9-]+|Content-Length|Content-Type)[ \t]*:", re.IGNORECASE)
-MAX_JUNK_KEPT = 8 << 20
 
 
 def unread(reader: Any, data: bytes) -> None:
@@ -105,26 +102,21 @@ def recovering_iterator(stream: Any, *, check_digests: bool) -> Any:
     from warcio.archiveiterator import ArchiveIterator
 
     class RecoveringIterator(ArchiveIterator):  # type: ignore[misc]
-        junk = b""
-        junk_bytes = 0
+        junk_bytes = 0  # bytes between the last record's declared end and the next version line
 
         def _consume_blanklines(self) -> tuple[bytes | None, int]:
-            self.junk, self.junk_bytes = b"", 0
+            self.junk_bytes = 0
             if self.known_format == "arc":
                 return self._arc_blanklines()
-            blank, kept, following = 0, [], None
+            blank = 0
             while line := self.reader.readline():
                 if VERSION_LINE.match(line):
-                    following = line
-                    break
+                    return line, blank
                 if not line.strip() and not self.junk_bytes:
                     blank += len(line)
-                    continue
-                self.junk_bytes += len(line)
-                if self.junk_bytes <= MAX_JUNK_KEPT:
-                    kept.append(line)
-            self.junk = b"".join(kept)
-            return following, blank
+                else:
+                    self.junk_bytes += len(line)
+            return None, blank
 
         def _arc_blanklines(self) -> tuple[bytes | None, int]:
             """As warcio reads ARC: one line after the record is consumed even when it is not blank."""
@@ -139,38 +131,6 @@ def recovering_iterator(stream: Any, *, check_digests: bool) -> Any:
             return None, blank
 
     return RecoveringIterator(stream, check_digests=check_digests)
-
-
-def draft_digest_reader(stream: Any, length: int, checker: Any, rec_type: Any, rec_headers: Any) -> Any:
-    """A digest-verifying stream for a WARC 0.17/0.18 record: the payload digest may cover the block."""
-    from warcio.digestverifyingreader import DigestVerifyingReader, _compare_digest_rfc_3548, _parse_digest
-    from warcio.utils import Digester
-
-    class DraftDigestReader(DigestVerifyingReader):  # type: ignore[misc]
-        def __init__(self) -> None:
-            payload = rec_headers.get_header("WARC-Payload-Digest")
-            super().__init__(
-                stream,
-                length,
-                checker,
-                record_type=rec_type,
-                payload_digest=payload,
-                block_digest=rec_headers.get_header("WARC-Block-Digest"),
-                segment_number=rec_headers.get_header("WARC-Segment-Number"),
-            )
-            self.whole = Digester(_parse_digest(payload)[0]) if self.payload_digest else None
-
-        def _update(self, buff: bytes) -> bytes:
-            if self.whole is not None:
-                self.whole.update(buff)
-            out: bytes = super()._update(buff)
-            if self.limit == 0 and self.whole is not None:
-                if _compare_digest_rfc_3548(self.whole, self.payload_digest):
-                    checker.problems[:] = [p for p in checker.problems if not p.startswith("payload digest failed")]
-                self.whole = None
-            return out
-
-    return DraftDigestReader()
 
 
 class _StderrToLog:

@@ -95,6 +95,8 @@ def describe(entry: Entry) -> RecordInfo:
 
 def content_length_problem(entry: Entry) -> tuple[str, str] | None:
     """(reason, detail) when the declared record length is missing or not a non-negative integer."""
+    if getattr(entry, "framed_by_version_lines", False):  # a WARC 0.17/0.18 record: see _warc_draft
+        return None
     if getattr(entry, "missing_length", False):  # read as length 0; its bytes are skipped to the next record
         return "warc.missing_content_length", "no Content-Length: the record cannot be delimited"
     name = "length" if entry.is_arc else "Content-Length"

@@ -17,15 +17,8 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from pajama.errors import InputError
-from pajama.sources._warc_framing import (
-    DRAFT_VERSIONS,
-    MAX_JUNK_KEPT,
-    draft_digest_reader,
-    recovering_iterator,
-    route_warcio_stderr,
-    tolerant_header_parser,
-)
-from pajama.sources._warc_layout import SNIFF_BYTES, open_archive, sniff_layout
+from pajama.sources._warc_framing import recovering_iterator, route_warcio_stderr, tolerant_header_parser
+from pajama.sources._warc_layout import SNIFF_BYTES, is_draft, open_archive, sniff_layout
 
 MAX_HEADER_LINE = 1 << 20  # no real WARC/ARC/HTTP header line comes near this
 
@@ -68,11 +61,6 @@ class Entry:
         return bool(self.record.format == "arc")
 
     @property
-    def is_draft(self) -> bool:
-        """A WARC 0.17/0.18 record (ClueWeb09): lengths and digests follow the drafts' writers."""
-        return not self.is_arc and self.record.rec_headers.protocol in DRAFT_VERSIONS
-
-    @property
     def missing_length(self) -> bool:
         return bool(getattr(self.record.rec_headers, "missing_length", False))
 
@@ -81,19 +69,11 @@ class Entry:
         return value if value is None else str(value)
 
     def read_payload(self, cap: int) -> Payload:
-        """Up to `cap` bytes of the HTTP-decoded payload (de-chunked, decompressed).
-
-        In a WARC 0.17/0.18 file, bytes between the declared end and the next record belong to this
-        record (ClueWeb09 counted some lengths short) and are appended when the body is not encoded.
-        """
+        """Up to `cap` bytes of the HTTP-decoded payload (de-chunked, decompressed)."""
         stream = self.record.content_stream()
         data = stream.read(cap + 1)
         overflow = len(data) > cap
         problem, passed_through = (None, False) if overflow else _encoding_problem(stream)
-        if self.is_draft and not overflow and stream is self.record.raw_stream:
-            self._iterator.read_to_end()
-            data += self._iterator.junk if self._iterator.junk_bytes <= MAX_JUNK_KEPT else b""
-            overflow = len(data) > cap or self._iterator.junk_bytes > MAX_JUNK_KEPT
         return Payload(data[:cap], overflow, problem, passed_through)
 
     def finish(self) -> list[str]:
@@ -111,7 +91,7 @@ class Entry:
         checker = self.record.digest_checker
         problems = list(checker.problems) if checker is not None else []
         junk = getattr(self._iterator, "junk_bytes", 0)
-        if junk and not self.is_draft:
+        if junk:
             problems.append(f"content length mismatch: {junk} bytes between the declared end and the next record")
         return problems
 
@@ -149,8 +129,6 @@ def _record_loader() -> Any:
                 if value and not _comparable_digest(value):
                     rec_headers.remove_header(header)
                     checker.problem(f"unusable {header}: {value[:80]!r}")
-            if rec_headers.protocol in DRAFT_VERSIONS and rec_headers.get_header("WARC-Payload-Digest"):
-                return draft_digest_reader(stream, length, checker, rec_type, rec_headers), True
             return super().wrap_digest_verifying_stream(stream, rec_type, rec_headers, checker, length)
 
     loader = Loader(verify_http=False, arc2warc=False)
@@ -177,6 +155,12 @@ def iter_entries(stream: BinaryIO, name: str, *, verify_digests: bool) -> Iterat
 
     route_warcio_stderr()
     opened = open_archive(stream, name)
+    if opened.draft:  # WARC 0.17/0.18 (ClueWeb09): framed by version lines, see _warc_draft
+        from pajama.sources._warc_draft import iter_draft_entries
+
+        yield from iter_draft_entries(opened.decompressed(name), name)
+        opened.check_complete(name)
+        return
     iterator = recovering_iterator(opened.stream, check_digests=verify_digests)
     iterator.loader = _record_loader()
     _bound_header_lines(iterator.reader, name)
@@ -242,10 +226,14 @@ def read_record_at(uri: str, offset: int, *, max_bytes: int = 64 << 20) -> RawRe
 
     with fsspec.open(uri, "rb") as raw:
         buffered = io.BufferedReader(raw, SNIFF_BYTES)
-        layout, _ = sniff_layout(buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES], uri)
-        if layout in ("members", "plain"):
+        layout, head = sniff_layout(buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES], uri)
+        source: BinaryIO
+        if is_draft(head):  # offsets are positions in the decompressed file
+            source = open_archive(buffered, uri).decompressed(uri)
+            _skip(source, offset)
+        elif layout in ("members", "plain"):
             buffered.seek(offset)
-            source: BinaryIO = buffered  # type: ignore[assignment]
+            source = buffered  # type: ignore[assignment]
         else:
             source = open_archive(buffered, uri).stream
             _skip(source, offset)
