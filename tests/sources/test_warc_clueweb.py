@@ -126,9 +126,11 @@ def test_a_payload_digest_matching_neither_block_nor_payload_still_fails(tmp_pat
 def test_blank_line_inside_a_header_and_a_broken_uri_are_read_as_one_header(tmp_path: Path) -> None:
     gap = response_09(1, page(1), header_gap=True)
     broken = response_09(2, page(2), uri="http://rivers2.example.org/a long\npath.html")
-    items = read(tmp_path, "q.warc", warcinfo_09() + gap + broken + response_09(3, page(3)))
+    dirty = response_09(3, page(3), uri="http://rivers3.example.org/tag/\x08\u00c0\r")  # jwarc#86: bytes, CRLF
+    items = read(tmp_path, "q.warc", warcinfo_09() + gap + broken + dirty + response_09(4, page(4)))
     docs = items[1:]
-    assert [type(d) for d in docs] == [Doc, Doc, Doc], docs
+    assert [type(d) for d in docs] == [Doc, Doc, Doc, Doc], docs
+    assert docs[2].meta["url"].startswith("http://rivers3.example.org/tag/") and docs[2].meta["trec_id"]
     assert docs[0].meta["trec_id"] == "clueweb09-en0000-00-00001"
     assert docs[1].meta["url"] == "http://rivers2.example.org/a%20longpath.html"
 

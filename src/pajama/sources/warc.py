@@ -18,7 +18,8 @@ input (after everything before it was yielded), so `records = documents + skippe
 * InputError: bytes that are not an archive, a file that ends inside a record, broken gzip, a header
   line over 1 MiB (see `_warc_stream`).
 
-ClueWeb09 (WARC/0.18) and ClueWeb12 files are read as written (`_warc_framing`); their documents carry
+ClueWeb09 (WARC/0.18) and ClueWeb12 files are read as written: WARC 0.17/0.18 files are delimited by their
+version lines (`_warc_draft`), header quirks are repaired (`_warc_framing`); their documents carry
 meta.trec_id (WARC-TREC-ID).
 
 Documents carry meta.url, domain, date (WARC-Date), crawl (warcinfo isPartOf), content_type, charset,
