@@ -99,13 +99,19 @@ def block_of(record: bytes) -> bytes:
     return record.split(b"\n\n", 1)[1][:-1]
 
 
+@pytest.mark.parametrize("layout", ["whole-gzip", "members", "plain"])
 def test_clueweb09_file_reads_every_response_with_its_trec_id(
-    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], layout: str
 ) -> None:
     plain = [response_09(i, page(i)) for i in range(3)]
     block = block_of(plain[1])
     plain[1] = response_09(1, page(1), digest=sha1_b32(block))  # the payload digest the writer put: the block's
-    data = gzip.compress(warcinfo_09() + b"".join(plain), mtime=0)  # one gzip stream per file
+    records = [warcinfo_09(), *plain]
+    data = {
+        "whole-gzip": gzip.compress(b"".join(records), mtime=0),  # ClueWeb09's own layout
+        "members": b"".join(gzip.compress(r, mtime=0) for r in records),
+        "plain": b"".join(records),
+    }[layout]
     items = read(tmp_path, "00.warc.gz", data)
     assert isinstance(items[0], Skip) and items[0].reason == "warc.warcinfo"
     docs = items[1:]
