@@ -64,11 +64,16 @@ class Skip:
 
 @dataclass(slots=True)
 class Failure:
-    """A record the reader could not read (a RecordError, counted by reason)."""
+    """A record the reader could not read (a RecordError, counted by reason).
+
+    `reproducible` is False when the failure came from a wall-clock limit: another run of the same
+    config may decide this record differently, and the manifest says so.
+    """
 
     reason: str
     locator: dict[str, Any] = field(default_factory=dict)
     detail: str = ""
+    reproducible: bool = True
 
 
 ReadItem = Doc | Skip | Failure

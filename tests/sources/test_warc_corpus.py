@@ -128,7 +128,11 @@ def independent_digest_failures(data: bytes) -> int | None:
 def test_every_record_is_accounted_for(corpus: Path, path: Path) -> None:
     items, err = run(path, reader_for(path))
     records, warcio_failed = independent_count(path)
-    assert len(items) + (err is not None) == records + warcio_failed, (items, err)
+    if warcio_failed:  # where warcio stops, the reader resumes at the next version line and counts what it skipped
+        version_lines = len(re.findall(rb"(?m)^WARC/\d+\.\d+\r?$", plain_bytes(path)))
+        assert records <= len(items) + (err is not None) <= max(version_lines, records) + 1, (items, err)
+    else:
+        assert len(items) + (err is not None) == records, (items, err)
     for item in items:
         assert isinstance(item, Doc) or REASON.match(item.reason), item
         if isinstance(item, Doc):
@@ -153,8 +157,9 @@ def test_lenient_wet_reads_every_record_the_strict_reader_refuses(corpus: Path) 
         pytest.skip("lenient WET sample absent")
     text = plain_bytes(path)
     conversions = len(re.findall(rb"(?m)^WARC-Type: conversion\r?$", text))
-    strict, err = run(path, reader_for(path))
-    assert err is not None and err.reason == "warc.malformed_header" and len(strict) < conversions
+    strict, err = run(path, reader_for(path))  # lengths that do not match: those records fail, counted
+    assert err is None and sum(isinstance(i, Doc) for i in strict) < conversions
+    assert any(isinstance(i, Failure) and i.reason == "warc.content_length_mismatch" for i in strict)
     lenient, err = run(path, reader_for(path, lenient=True))
     assert err is None
     docs = [i for i in lenient if isinstance(i, Doc)]

@@ -58,6 +58,7 @@ class InputResult:
             entry = self.contamination.setdefault(benchmark, {"documents": 0, "items": []})
             entry["documents"] += 1
             entry["items"] = sorted(set(entry["items"]) | {h["item"] for h in hits if h["benchmark"] == benchmark})
+    reproducible: bool = True  # False when a wall-clock guard decided a record (Failure.reproducible)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -78,6 +79,7 @@ class InputResult:
             "runs": self.runs,
             "features": self.features,
             "contamination": {k: self.contamination[k] for k in sorted(self.contamination)},
+            **({} if self.reproducible else {"reproducible": False}),
         }
 
     @classmethod
@@ -91,6 +93,7 @@ class InputResult:
         r.runs = [(int(s), f) for s, f in d["runs"]]
         r.features = d["features"]
         r.contamination = d.get("contamination", {})
+        r.reproducible = d.get("reproducible", True)
         return r
 
 
@@ -115,6 +118,7 @@ def _read_items(src: SourcePlan, inp: InputFile, result: InputResult) -> Iterato
                 result.skipped[item.reason] += 1
             elif isinstance(item, Failure):
                 result.errors[item.reason] += 1
+                result.reproducible = result.reproducible and item.reproducible
                 log.debug("%s: %s %s %s", inp.uri, item.reason, item.locator, item.detail)
     except InputError as e:
         result.records += 1

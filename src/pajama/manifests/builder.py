@@ -259,6 +259,8 @@ def build_manifest(
         "tokens": tokens,
         "shards": files,
         "accounting": accounting(input_rows, sources),
+        # False when a wall-clock guard decided a record: the same config may keep other documents elsewhere
+        "reproducible": all(r.reproducible for r in inputs),
     }
 
 

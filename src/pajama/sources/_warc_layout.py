@@ -122,11 +122,21 @@ class GunzipStream(io.RawIOBase):
         return True
 
 
+def is_draft(head: bytes) -> bool:
+    """Whether decompressed bytes start with a WARC 0.17/0.18 record (ClueWeb09; read by `_warc_draft`)."""
+    return head.lstrip(b"\r\n").startswith((b"WARC/0.17", b"WARC/0.18"))
+
+
 @dataclass
 class OpenedArchive:
     stream: BinaryIO
     layout: Layout
     gunzip: GunzipStream | None = None
+    draft: bool = False
+
+    def decompressed(self, name: str) -> BinaryIO:
+        """The decompressed bytes (per-record gzip members too), for readers that frame records themselves."""
+        return decompressed(self.stream, name) if self.layout == "members" else self.stream
 
     def check_complete(self, name: str) -> None:
         """InputError when a whole-file gzip ended inside a member (after every complete record was read)."""
@@ -151,4 +161,5 @@ def open_archive(stream: BinaryIO, name: str) -> OpenedArchive:
     if not looks_like_archive(head):
         first = head.lstrip().split(b"\n", 1)[0][:80]
         raise InputError("warc.not_an_archive", f"{name}: starts with {first!r}, not a WARC or ARC record")
+    opened.draft = is_draft(head)
     return opened

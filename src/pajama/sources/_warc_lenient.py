@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from pajama.errors import InputError
+from pajama.sources._warc_draft import split_records
 from pajama.sources._warc_stream import Payload
 from pajama.storage import decompressed
 
@@ -55,23 +55,6 @@ class LenientEntry:
         return []
 
 
-def _split(stream: BinaryIO, name: str) -> Iterator[tuple[int, list[bytes]]]:
-    """(offset, lines) for each record, where lines start with the version line."""
-    offset, position = 0, 0
-    lines: list[bytes] = []
-    for line in stream:
-        if _VERSION_LINE.match(line):
-            if lines:
-                yield offset, lines
-            offset, lines = position, []
-        elif not lines and position == 0:
-            raise InputError("warc.not_an_archive", f"{name}: does not start with a WARC/1.x line")
-        lines.append(line)
-        position += len(line)
-    if lines:
-        yield offset, lines
-
-
 def _entry(offset: int, lines: list[bytes]) -> LenientEntry:
     from warcio.statusandheaders import StatusAndHeadersParser
 
@@ -86,5 +69,5 @@ def _entry(offset: int, lines: list[bytes]) -> LenientEntry:
 
 
 def iter_lenient_entries(stream: BinaryIO, name: str) -> Iterator[LenientEntry]:
-    for offset, lines in _split(decompressed(stream, name), name):
+    for offset, lines in split_records(decompressed(stream, name), name, _VERSION_LINE, after_blank=False):
         yield _entry(offset, lines)

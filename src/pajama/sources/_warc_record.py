@@ -18,8 +18,9 @@ WARC_TYPES = frozenset(
     {"warcinfo", "response", "resource", "request", "metadata", "revisit", "conversion", "continuation"}
 )
 _DIGEST_REASONS = (
-    ("block digest", "warc.block_digest_mismatch"),
-    ("payload digest", "warc.payload_digest_mismatch"),
+    ("block digest failed", "warc.block_digest_mismatch"),
+    ("payload digest failed", "warc.payload_digest_mismatch"),
+    ("content length mismatch", "warc.content_length_mismatch"),
 )
 
 
@@ -35,6 +36,7 @@ class RecordInfo:
     charset: str | None  # from the HTTP (or record) Content-Type header
     truncated: str | None  # WARC-Truncated value
     content_encoding: str | None
+    trec_id: str | None = None  # WARC-TREC-ID: the ClueWeb09/12 document id that TREC judgments use
 
 
 def _media_type(value: str | None) -> tuple[str | None, str | None]:
@@ -87,15 +89,20 @@ def describe(entry: Entry) -> RecordInfo:
         charset=charset,
         truncated=None if entry.is_arc else entry.header("WARC-Truncated"),
         content_encoding=encoding.strip().lower() if encoding else None,
+        trec_id=None if entry.is_arc else entry.header("WARC-TREC-ID"),
     )
 
 
-def content_length_problem(entry: Entry) -> str | None:
-    """Why the declared record length is unusable (not a non-negative integer), or None."""
+def content_length_problem(entry: Entry) -> tuple[str, str] | None:
+    """(reason, detail) when the declared record length is missing or not a non-negative integer."""
+    if getattr(entry, "framed_by_version_lines", False):  # a WARC 0.17/0.18 record: see _warc_draft
+        return None
+    if getattr(entry, "missing_length", False):  # read as length 0; its bytes are skipped to the next record
+        return "warc.missing_content_length", "no Content-Length: the record cannot be delimited"
     name = "length" if entry.is_arc else "Content-Length"
     value = (entry.header(name) or "").strip()
     if not value.isdigit():
-        return f"{name}: {value!r}"
+        return "warc.bad_content_length", f"{name}: {value!r}"
     return None
 
 
@@ -143,7 +150,7 @@ def sniff_mime(payload: bytes) -> str:
 def digest_reason(problems: list[str]) -> str:
     text = " ".join(problems)
     for needle, reason in _DIGEST_REASONS:
-        if needle in text and "failed" in text:
+        if needle in text:
             return reason
     return "warc.digest_unverifiable"  # e.g. an unknown hash algorithm
 

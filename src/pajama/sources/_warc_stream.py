@@ -1,9 +1,10 @@
 """Reading WARC and ARC archives record by record, with byte offsets, verified digests and named failures.
 
-warcio does the parsing (WARC 0.17-1.1 and ARC v1); `_warc_layout` decides what stream it parses. Around
-it: each record's byte offset (of its gzip member, or of its first header line) is kept so that
-`read_record_at` can re-read exactly that record later; a record cut short by the end of the file, a
-header that cannot be parsed, a record without Content-Length and broken gzip raise InputError with a
+warcio does the parsing (WARC 0.17-1.1 and ARC v1); `_warc_layout` decides what stream it parses and
+`_warc_framing` how records are delimited when their headers or lengths are wrong. Around it: each
+record's byte offset (of its gzip member, or of its first header line) is kept so that `read_record_at`
+can re-read exactly that record later; a record cut short by the end of the file, an unparseable header
+where no record was read yet, a header line over MAX_HEADER_LINE and broken gzip raise InputError with a
 stable reason *after* every earlier record was yielded.
 """
 
@@ -16,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from pajama.errors import InputError
-from pajama.sources._warc_layout import SNIFF_BYTES, open_archive, sniff_layout
+from pajama.sources._warc_framing import recovering_iterator, route_warcio_stderr, tolerant_header_parser
+from pajama.sources._warc_layout import SNIFF_BYTES, is_draft, open_archive, sniff_layout
 
 MAX_HEADER_LINE = 1 << 20  # no real WARC/ARC/HTTP header line comes near this
 
@@ -58,6 +60,10 @@ class Entry:
     def is_arc(self) -> bool:
         return bool(self.record.format == "arc")
 
+    @property
+    def missing_length(self) -> bool:
+        return bool(getattr(self.record.rec_headers, "missing_length", False))
+
     def header(self, name: str) -> str | None:
         value = self.record.rec_headers.get_header(name)
         return value if value is None else str(value)
@@ -83,7 +89,11 @@ class Entry:
         if left > 0:
             raise InputError("warc.truncated_input", f"record at offset {self.offset} lacks {left} bytes")
         checker = self.record.digest_checker
-        return list(checker.problems) if checker is not None else []
+        problems = list(checker.problems) if checker is not None else []
+        junk = getattr(self._iterator, "junk_bytes", 0)
+        if junk:
+            problems.append(f"content length mismatch: {junk} bytes between the declared end and the next record")
+        return problems
 
 
 def _record_loader() -> Any:
@@ -97,7 +107,9 @@ def _record_loader() -> Any:
     from warcio.recordloader import ArcWarcRecordLoader
 
     if not hasattr(ArcWarcRecordLoader, "_ensure_target_uri_format"):  # older warcio: keep its own rule
-        return ArcWarcRecordLoader(verify_http=False, arc2warc=False)
+        loader = ArcWarcRecordLoader(verify_http=False, arc2warc=False)
+        loader.warc_parser = tolerant_header_parser()
+        return loader
 
     class Loader(ArcWarcRecordLoader):  # type: ignore[misc]
         def _ensure_target_uri_format(self, rec_headers: Any) -> str:
@@ -119,7 +131,9 @@ def _record_loader() -> Any:
                     checker.problem(f"unusable {header}: {value[:80]!r}")
             return super().wrap_digest_verifying_stream(stream, rec_type, rec_headers, checker, length)
 
-    return Loader(verify_http=False, arc2warc=False)
+    loader = Loader(verify_http=False, arc2warc=False)
+    loader.warc_parser = tolerant_header_parser()
+    return loader
 
 
 def _comparable_digest(value: str) -> bool:
@@ -136,12 +150,18 @@ def _comparable_digest(value: str) -> bool:
 
 def iter_entries(stream: BinaryIO, name: str, *, verify_digests: bool) -> Iterator[Entry]:
     """Every record of the archive in `stream`. The caller must call `entry.finish()` before the next one."""
-    from warcio.archiveiterator import ArchiveIterator  # heavy-ish: loaded when a file is read
-    from warcio.exceptions import ArchiveLoadFailed
+    from warcio.exceptions import ArchiveLoadFailed  # heavy-ish: loaded when a file is read
     from warcio.statusandheaders import StatusAndHeadersParserException
 
+    route_warcio_stderr()
     opened = open_archive(stream, name)
-    iterator = ArchiveIterator(opened.stream, check_digests=verify_digests)
+    if opened.draft:  # WARC 0.17/0.18 (ClueWeb09): framed by version lines, see _warc_draft
+        from pajama.sources._warc_draft import iter_draft_entries
+
+        yield from iter_draft_entries(opened.decompressed(name), name)
+        opened.check_complete(name)
+        return
+    iterator = recovering_iterator(opened.stream, check_digests=verify_digests)
     iterator.loader = _record_loader()
     _bound_header_lines(iterator.reader, name)
     records = iter(iterator)
@@ -158,8 +178,6 @@ def iter_entries(stream: BinaryIO, name: str, *, verify_digests: bool) -> Iterat
             raise InputError(reason, f"{name} at offset {offset}: {_first_line(e)}") from e
         except zlib.error as e:
             raise InputError("warc.bad_gzip", f"{name} at offset {offset}: {e}") from e
-        if record.format != "arc" and record.rec_headers.get_header("Content-Length") is None:
-            raise InputError("warc.missing_content_length", f"{name}: record at offset {offset} cannot be delimited")
         count += 1
         yield Entry(record, offset, iterator)
 
@@ -208,10 +226,14 @@ def read_record_at(uri: str, offset: int, *, max_bytes: int = 64 << 20) -> RawRe
 
     with fsspec.open(uri, "rb") as raw:
         buffered = io.BufferedReader(raw, SNIFF_BYTES)
-        layout, _ = sniff_layout(buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES], uri)
-        if layout in ("members", "plain"):
+        layout, head = sniff_layout(buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES], uri)
+        source: BinaryIO
+        if is_draft(head):  # offsets are positions in the decompressed file
+            source = open_archive(buffered, uri).decompressed(uri)
+            _skip(source, offset)
+        elif layout in ("members", "plain"):
             buffered.seek(offset)
-            source: BinaryIO = buffered  # type: ignore[assignment]
+            source = buffered  # type: ignore[assignment]
         else:
             source = open_archive(buffered, uri).stream
             _skip(source, offset)

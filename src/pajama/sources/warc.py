@@ -6,15 +6,21 @@ input (after everything before it was yielded), so `records = documents + skippe
 * Skip: warcinfo (read for meta.crawl), request, metadata, revisit, conversion/response where not wanted
   (`warc.<type>`); HTTP status other than 200 (`warc.http_redirect`, `warc.http_client_error`, ...);
   content types not in `content_types` (`warc.content_type`); WARC-Truncated records (`warc.truncated`,
-  unless `keep_truncated`); payloads over `max_record_bytes` (`warc.too_large`); pages with no main text
-  (`warc.extract_empty`).
-* Failure: a Content-Length that is not a number (`warc.bad_content_length`); a WARC-Block-Digest or
-  WARC-Payload-Digest that does not match (`warc.block_digest_mismatch`, `warc.payload_digest_mismatch`),
-  verified by default on every record; an HTTP body that cannot be de-chunked or decompressed
-  (`warc.bad_http_encoding`, `warc.unsupported_content_encoding`); an extractor error or timeout.
-* InputError: bytes that are not an archive, a record header that cannot be parsed, a record without
-  Content-Length (the rest cannot be delimited), a file that ends inside a record, broken gzip
-  (see `_warc_stream`).
+  unless `keep_truncated`); payloads over `max_record_bytes` (`warc.too_large`); pages with more than
+  `max_html_nodes` elements (`warc.too_many_nodes`); pages with no main text (`warc.extract_empty`).
+* Failure: a Content-Length that is not a number or is missing (`warc.bad_content_length`,
+  `warc.missing_content_length`) or that does not end at a record boundary (`warc.content_length_mismatch`),
+  after which reading resumes at the next `WARC/x.y` line; a WARC-Block-Digest or WARC-Payload-Digest that
+  does not match (`warc.block_digest_mismatch`, `warc.payload_digest_mismatch`), verified by default on
+  every record (WARC 0.17/0.18: a payload digest over the whole block also verifies); an HTTP body that
+  cannot be de-chunked or decompressed (`warc.bad_http_encoding`, `warc.unsupported_content_encoding`);
+  an extractor error, or the last-resort wall-clock guard (`warc.extract_timeout`, not reproducible).
+* InputError: bytes that are not an archive, a file that ends inside a record, broken gzip, a header
+  line over 1 MiB (see `_warc_stream`).
+
+ClueWeb09 (WARC/0.18) and ClueWeb12 files are read as written: WARC 0.17/0.18 files are delimited by their
+version lines (`_warc_draft`), header quirks are repaired (`_warc_framing`); their documents carry
+meta.trec_id (WARC-TREC-ID).
 
 Documents carry meta.url, domain, date (WARC-Date), crawl (warcinfo isPartOf), content_type, charset,
 language, language_score, language_model, extractor {name, version}, and license when the `license`
@@ -38,11 +44,10 @@ from typing import Any, ClassVar
 from pajama.record import Doc, Failure, ReadItem, Skip
 from pajama.registry import register_reader
 from pajama.sources import _warc_record as rec
-from pajama.sources._html import ExtractionTimeout, Extractor, decode_html, extract_text, extractor_version
+from pajama.sources._html_page import LanguageTagging, PageExtraction, PageText
 from pajama.sources._warc_lenient import iter_lenient_entries
 from pajama.sources._warc_stream import Entry, Payload, RawRecord, iter_entries, read_record_at
 from pajama.storage import InputFile
-from pajama.text.langid import identify_one, model_name, resolve_model_path
 
 __all__ = ["ArcReader", "RawRecord", "WarcReader", "WetReader", "read_record_at"]
 
@@ -62,23 +67,15 @@ class _FileState:
 
 
 @dataclass(frozen=True, kw_only=True)
-class _ArchiveReader:
+class _ArchiveReader(LanguageTagging):
     """Shared record loop: classify by headers, read the payload only when needed, verify, then build."""
 
     accepts_dirs: ClassVar[bool] = False
     wanted_types: ClassVar[tuple[str, ...]] = ()
 
     verify_digests: bool = True
-    lid: bool = True
-    lid_model: str | None = None
-    lid_max_chars: int = 0  # 0: identify on the whole text (CCNet, FineWeb); N: on its first N characters
-    license: str | None = None  # an SPDX expression recorded as meta.license on every document, when known
     max_record_bytes: int = 8 << 20
     keep_truncated: bool = False
-
-    def __post_init__(self) -> None:
-        if self.lid:
-            resolve_model_path(self.lid_model)  # a missing model is a config error, before any work
 
     def read(self, inp: InputFile) -> Iterator[ReadItem]:
         state = _FileState()
@@ -109,10 +106,10 @@ class _ArchiveReader:
             problems = entry.finish()  # raises InputError when the file ends inside this record
         except (ValueError, TypeError) as e:  # warcio decoding a digest value it cannot parse (binascii.Error)
             return Failure("warc.digest_unverifiable", locator, f"{type(e).__name__}: {e}"[:300])
+        if bad_length is not None:
+            return Failure(bad_length[0], locator, bad_length[1])
         if problems:
             return Failure(rec.digest_reason(problems), locator, "; ".join(problems))
-        if bad_length is not None:
-            return Failure("warc.bad_content_length", locator, bad_length)
         if info.warc_type == "warcinfo":
             state.warcinfo.update(rec.parse_warcinfo(payload.data))
         if skip is not None:
@@ -143,32 +140,24 @@ class _ArchiveReader:
         raise NotImplementedError
 
     def _meta(self, info: rec.RecordInfo, text: str, state: _FileState, **extra: Any) -> dict[str, Any]:
-        meta: dict[str, Any] = {
+        return {
             "url": info.url,
             "domain": rec.domain_of(info.url),
             "date": info.date,
             "crawl": state.crawl,
+            **({"trec_id": info.trec_id} if info.trec_id else {}),
             **extra,
+            **self.tag_meta(text),
         }
-        if self.license:
-            meta["license"] = self.license
-        if self.lid:
-            guess = identify_one(text[: self.lid_max_chars] if self.lid_max_chars > 0 else text, self.lid_model)
-            meta["language"] = guess.language if guess else None
-            meta["language_score"] = guess.score if guess else 0.0
-            meta["language_model"] = model_name(self.lid_model)
-        return meta
 
 
 @register_reader("warc")
 @dataclass(frozen=True, kw_only=True)
-class WarcReader(_ArchiveReader):
+class WarcReader(_ArchiveReader, PageExtraction):
     """WARC (and ARC) files: HTTP 200 HTML responses, main text extracted by trafilatura or resiliparse."""
 
-    extractor: Extractor = "trafilatura"
     content_types: tuple[str, ...] = ("text/html", "application/xhtml+xml")
     record_types: tuple[str, ...] = ("response", "resource")
-    extract_timeout: float = 10.0
 
     def _record_types(self) -> tuple[str, ...]:
         return self.record_types
@@ -190,21 +179,11 @@ class WarcReader(_ArchiveReader):
             return Skip("warc.content_type", locator, mime)
         if not rec.supported_content_encoding(info):
             return Failure("warc.unsupported_content_encoding", locator, str(info.content_encoding))
-        html, codec, charset_source = decode_html(payload, info.charset)
-        try:
-            text = extract_text(html, extractor=self.extractor, url=info.url, timeout=self.extract_timeout)
-        except ExtractionTimeout as e:
-            return Failure("warc.extract_timeout", locator, str(e))
-        except Exception as e:  # a third-party extractor's bug on one page is that page's failure, not the run's
-            log.debug("extractor %s failed on %s", self.extractor, info.url, exc_info=True)
-            return Failure("warc.extract_error", locator, f"{type(e).__name__}: {e}"[:300])
-        if not text:
-            return Skip("warc.extract_empty", locator, self.extractor)
-        extractor = {"name": self.extractor, "version": extractor_version(self.extractor)}
-        meta = self._meta(
-            info, text, state, content_type=mime, charset=codec, charset_source=charset_source, extractor=extractor
-        )
-        return Doc(text, meta, locator, key=info.record_id)
+        page = self.extract_page(payload, info.charset, info.url, locator, "warc")
+        if not isinstance(page, PageText):
+            return page
+        meta = self._meta(info, page.text, state, content_type=mime, **page.meta)
+        return Doc(page.text, meta, locator, key=info.record_id)
 
 
 @register_reader("arc")
