@@ -44,22 +44,16 @@ from typing import Any
 
 import numpy as np
 
-PRECISION = 8
-PUNCTUATION_DELETE = str.maketrans("", "", string.punctuation)
+from pajama.filters.rpv2_lines import PRECISION, ellipsis_lines, line_signals
+
+PUNCTUATION_BYTES = string.punctuation.encode()
 WORD_PUNCT = re.compile(r"\w+|[^\w\s]+")  # nltk.tokenize.WordPunctTokenizer's pattern
 ASCII_LETTER = re.compile(r"[a-zA-Z]")
 # One match of RP-v2's `\b[^.!?]+[.!?]*` per run of non-[.!?] characters that holds a word character:
 # the same count, without the word-boundary test at every position.
 SENTENCE = re.compile(r"\w[^.!?]*")
 LOREM = re.compile(r"lorem ipsum", re.IGNORECASE)
-TERMINAL_MARKS = (".", "!", "?", "”")
-ELLIPSES = ("...", "…")
 SYMBOLS = ("#", "...", "…")
-BULLETS = ("\u2022", "\u2023", "\u25b6", "\u25c0", "\u25e6", "\u25a0", "\u25a1", "\u25aa", "\u25ab", "\u2013")
-UPPER_ASCII = string.ascii_uppercase.encode()
-DIGITS_ASCII = string.digits.encode()
-
-Span = list[Any]
 
 
 @dataclass(frozen=True)
@@ -79,18 +73,11 @@ def _nfd(s: str) -> str:
     return s if s.isascii() else unicodedata.normalize("NFD", s)
 
 
-def _count_upper(s: str) -> int:
-    if s.isascii():
-        b = s.encode()
-        return len(b) - len(b.translate(None, UPPER_ASCII))
-    return sum(map(str.isupper, s))
-
-
-def _count_numeric(s: str) -> int:
-    if s.isascii():
-        b = s.encode()
-        return len(b) - len(b.translate(None, DIGITS_ASCII))
-    return sum(map(str.isnumeric, s))
+def _delete_punctuation(text: str) -> str:
+    """str.translate deleting `string.punctuation`, on UTF-8 bytes: an ASCII byte is never part of another
+    character's encoding there, and bytes.translate is far faster than a str translation table."""
+    raw = text.encode("utf-8", "surrogatepass")
+    return raw.translate(None, PUNCTUATION_BYTES).decode("utf-8", "surrogatepass")
 
 
 def rpv2_signals(text: str, lists: WordLists | None = None, domain: str | None = None) -> dict[str, Any]:
@@ -100,7 +87,7 @@ def rpv2_signals(text: str, lists: WordLists | None = None, domain: str | None =
     `ccnet_nlines` (CCNet's line count, the denominator of the dataset card's bullet rule) is included.
     """
     pieces = text.split("\n")
-    lowered = text.translate(PUNCTUATION_DELETE).lower()
+    lowered = _delete_punctuation(text).lower()
     normalized_pieces = lowered.split("\n")  # neither deletion nor lowercasing touches a newline
     if pieces[-1] == "":
         pieces.pop()
@@ -112,7 +99,7 @@ def rpv2_signals(text: str, lists: WordLists | None = None, domain: str | None =
     out.update(_content_signals(text, content, words, tokens, lists or WordLists(), domain))
     out.update(_ngram_signals(words))
     out.update(_natural_language_signals(text, pieces, words, tokens))
-    out.update(_line_signals(text, pieces, normalized_pieces))
+    out.update(line_signals(text, lowered, pieces, normalized_pieces))
     return out
 
 
@@ -175,8 +162,7 @@ def _natural_language_signals(text: str, pieces: list[str], words: list[str], to
         "rps_doc_word_count": n_words,
     }
     if n_lines:
-        ellipsis_lines = float(sum(p.rstrip().endswith(ELLIPSES) for p in pieces))
-        out["rps_doc_frac_lines_end_with_ellipsis"] = _round(ellipsis_lines / n_lines)
+        out["rps_doc_frac_lines_end_with_ellipsis"] = _round(float(ellipsis_lines(text)) / n_lines)
     if n_tokens:
         with_letter = float(sum(map(bool, map(ASCII_LETTER.search, tokens))))
         out["rps_doc_frac_no_alph_words"] = _round(1.0 - with_letter / n_tokens)
@@ -190,36 +176,12 @@ def _natural_language_signals(text: str, pieces: list[str], words: list[str], to
     return out
 
 
-def _line_signals(text: str, pieces: list[str], normalized_pieces: list[str]) -> dict[str, list[Span]]:
-    ends = list(itertools.accumulate(len(p) + 1 for p in pieces))
-    if ends and not text.endswith("\n"):
-        ends[-1] -= 1
-    starts = [0, *ends[:-1]] if ends else []
-    terminal, bullet, upper, js, n_words, numeric = [], [], [], [], [], []
-    for s, e, raw, low in zip(starts, ends, pieces, normalized_pieces, strict=True):
-        terminal.append([s, e, float(raw.rstrip().endswith(TERMINAL_MARKS))])
-        bullet.append([s, e, float(raw.lstrip().startswith(BULLETS))])
-        upper.append([s, e, _round(_count_upper(raw) / (e - s))])
-        toks = low.split()
-        line = _nfd(" ".join(toks))
-        js.append([s, e, float(toks.count("javascript")) if "javascript" in low else 0.0])
-        n_words.append([s, e, len(toks)])
-        numeric.append([s, e, _round(_count_numeric(line) / len(line)) if line else 0.0])
-    return {
-        "rps_lines_ending_with_terminal_punctution_mark": terminal,
-        "rps_lines_javascript_counts": js,
-        "rps_lines_num_words": n_words,
-        "rps_lines_numerical_chars_fraction": numeric,
-        "rps_lines_start_with_bulletpoint": bullet or [[0, len(text), None]],
-        "rps_lines_uppercase_letter_fraction": upper,
-    }
-
-
 def _ngram_signals(words: list[str]) -> dict[str, float]:
     """Top 2/3/4-gram and duplicate 5..10-gram character fractions over the normalized words.
 
-    Each n-gram gets an integer id from its (n-1)-gram's id and its last word's id, so no tuple of words
-    is ever built; occurrence counts and first positions come from one sort per n.
+    An n-gram's id is the position where it first occurs, found from its (n-1)-gram's id and its last word's
+    id, so no tuple of words is ever built. Only an n-gram whose two (n-1)-grams both repeat can repeat, so
+    each n sorts just those candidates, and stops once nothing repeats.
     """
     out = {f"rps_doc_frac_chars_top_{n}gram": 0.0 for n in (2, 3, 4)}
     out.update({f"rps_doc_frac_chars_dupe_{n}grams": 0.0 for n in range(5, 11)})
@@ -231,30 +193,49 @@ def _ngram_signals(words: list[str]) -> dict[str, float]:
     lengths = np.fromiter(map(len, words), dtype=np.int64, count=n_words)
     cum = np.concatenate(([0], np.cumsum(lengths)))
     total = int(cum[-1])
-    gram = ids
+    gram, repeated = ids, np.bincount(ids, minlength=n_words)[ids] > 1
     for n in range(2, min(n_words, 10) + 1):
-        keys = gram[:-1] * n_words + ids[n - 1 :]
-        _, first, gram, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+        gram, repeated, first, counts = _next_grams(gram, repeated, ids[n - 1 :], n_words)
+        if not repeated.any():
+            break
         if n <= 4:
-            out[f"rps_doc_frac_chars_top_{n}gram"] = _top_fraction(first, counts, cum, n, total)
+            top = int(counts.max())
+            at = int(first[counts == top].min())
+            out[f"rps_doc_frac_chars_top_{n}gram"] = _round(int(cum[at + n] - cum[at]) * top / total)
         else:
-            out[f"rps_doc_frac_chars_dupe_{n}grams"] = _dupe_fraction(counts[gram] > 1, lengths, n, total)
+            out[f"rps_doc_frac_chars_dupe_{n}grams"] = _dupe_fraction(repeated, lengths, n, total)
     return out
 
 
-def _top_fraction(first: np.ndarray, counts: np.ndarray, cum: np.ndarray, n: int, total: int) -> float:
-    """Characters of the most frequent n-gram times its count; on a tie, the n-gram seen first (Counter order)."""
-    top = int(counts.max())
-    if top <= 1:
-        return 0.0
-    at = int(first[counts == top].min())
-    return _round(int(cum[at + n] - cum[at]) * top / total)
+def _next_grams(
+    gram: np.ndarray, repeated: np.ndarray, last: np.ndarray, base: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """From the (n-1)-gram ids and repeat flags: the n-gram ids and repeat flags, and for the candidate
+    n-grams their first positions and occurrence counts."""
+    size = len(last)
+    cand = np.flatnonzero(repeated[:-1] & repeated[1:])
+    ids = np.arange(size, dtype=np.int64)  # a unique n-gram is first seen where it is
+    flags = np.zeros(size, dtype=bool)
+    if len(cand) == 0:
+        return ids, flags, cand, cand
+    keys = gram[cand] * base + last[cand]
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    new = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    starts = np.flatnonzero(new)
+    group = np.cumsum(new) - 1
+    sizes = np.diff(np.append(starts, len(order)))
+    first = np.empty(len(cand), dtype=np.int64)
+    first[order] = cand[order[starts]][group]
+    counts = np.empty(len(cand), dtype=np.int64)
+    counts[order] = sizes[group]
+    ids[cand] = first
+    flags[cand] = counts > 1
+    return ids, flags, first, counts
 
 
 def _dupe_fraction(repeated: np.ndarray, lengths: np.ndarray, n: int, total: int) -> float:
     """Characters of the words covered by any occurrence of an n-gram that occurs more than once."""
-    if not repeated.any():
-        return 0.0
     starts = np.concatenate(([0], np.cumsum(repeated)))
     last = len(repeated) - 1
     j = np.arange(len(lengths))
