@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmarks import bench_rpv2
 from pajama.filters.rpv2 import RedPajamaV2, _domain
@@ -82,3 +84,34 @@ def test_documents_cover_languages_outside_rpv2s_five(docs: list[dict]) -> None:
     languages = {base_language(d["language"]) for d in docs}
     assert {"en", "fr"} <= languages and languages - {"en", "de", "fr", "es", "it"}
     assert any(len(d["text"]) > 50_000 for d in docs)  # whole books, not excerpts
+
+
+PIECES = [
+    "The ", "cat", " sat", ". ", "3.14", "!", "?", "...", "…", "\n", "\n\n", "  \n", "\r\n", "\x0b", "\u2028",
+    "• ", "– ", "- ", "▪", "#", "{", "}", "Été ", "ÉTÉ", "Σ", "ΣΑΣ ", "İ", "ß", "东京 ", "١٢٣", "½", "Ⅻ",
+    "lorem ipsum ", "LOREM  IPSUM", "javascript ", "JavaScript,", "don't ", "e-mail ", "_x_ ", "a b c d e ",
+    "two girls ", "ass ", "the ", "und ", "”", "\t", "\U0001f600",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[RedPajamaV2, bench_rpv2.Reference]:
+    """pajama's filter and RP-v2's classes with the same lists (no corpus needed)."""
+    if not bench_rpv2.reference_available():
+        pytest.skip("RedPajama-v2 reference code not importable (needs ../shared/reference, nltk==3.8.1, msgspec)")
+    ut1, ldnoobw = bench_rpv2.write_lists(tmp_path_factory.mktemp("rpv2-tricky"), ["a.example"])
+    return RedPajamaV2(ut1=str(ut1)), bench_rpv2.Reference(ut1, ldnoobw)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.lists(st.sampled_from(PIECES), max_size=60).map("".join), language=st.sampled_from(["en", "de"]))
+def test_tricky_texts_equal_redpajama_v2(
+    text: str, language: str, both: tuple[RedPajamaV2, bench_rpv2.Reference]
+) -> None:
+    """Crafted pieces in random order (line breaks RP-v2 does not split on, case-changing letters, NFD, digits
+    of other scripts, ties, empty and blank lines) give exactly RP-v2's values."""
+    ours, reference = both
+    record = Record(id="h/1", text=text, source="t", meta={"language": language, "url": "http://a.example/"}, origin={})
+    theirs = reference(text, language, "a.example")
+    wrong = [name for name, ok in bench_rpv2.agreement(dict(ours(record).signals), theirs).items() if not ok]
+    assert not wrong, (wrong, text)
