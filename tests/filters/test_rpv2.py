@@ -243,6 +243,11 @@ def test_bad_config_names_the_key(opts: dict, key: str) -> None:
     assert e.value.key == key
 
 
-def test_signals_function_without_lists() -> None:
+def test_signals_function_with_a_language_or_lists() -> None:
     s = rpv2_signals("plain text", WordLists())
     assert s["rps_doc_stop_word_fraction"] is None and s["rps_doc_ut1_blacklist"] is None
+    assert rpv2_signals("the text")["rps_doc_stop_word_fraction"] is None  # no language, no list
+    assert rpv2_signals("the text", language="en")["rps_doc_stop_word_fraction"] == 0.5
+    own = WordLists(stop_words=frozenset({"text"}), ut1={"a.example": 7})
+    s = rpv2_signals("the text", own, "a.example", language="en")
+    assert s["rps_doc_stop_word_fraction"] == 0.5 and s["rps_doc_ut1_blacklist"] == 7

@@ -44,6 +44,7 @@ from typing import Any
 
 import numpy as np
 
+from pajama.filters import rpv2_lists
 from pajama.filters.rpv2_lines import PRECISION, ellipsis_lines, line_signals
 
 PUNCTUATION_BYTES = string.punctuation.encode()
@@ -80,10 +81,14 @@ def _delete_punctuation(text: str) -> str:
     return raw.translate(None, PUNCTUATION_BYTES).decode("utf-8", "surrogatepass")
 
 
-def rpv2_signals(text: str, lists: WordLists | None = None, domain: str | None = None) -> dict[str, Any]:
+def rpv2_signals(
+    text: str, lists: WordLists | None = None, domain: str | None = None, *, language: str | None = None
+) -> dict[str, Any]:
     """Every model-free RP-v2 signal of `text`: document signals as values, line signals as span lists.
 
-    `domain` is the URL's host as CCNet records it (`urlparse(url).netloc`), for `rps_doc_ut1_blacklist`.
+    `lists` are the word lists to use; without them, `language` picks RP-v2's shipped stop words and LDNOOBW
+    list (none for other languages: those two signals are then null). `domain` is the URL's host as CCNet
+    records it (`urlparse(url).netloc`), looked up in `lists.ut1` for `rps_doc_ut1_blacklist`.
     `ccnet_nlines` (CCNet's line count, the denominator of the dataset card's bullet rule) is included.
     """
     pieces = text.split("\n")
@@ -96,7 +101,10 @@ def rpv2_signals(text: str, lists: WordLists | None = None, domain: str | None =
     words = content.split()
     tokens = WORD_PUNCT.findall(text)
     out: dict[str, Any] = {"ccnet_nlines": text.count("\n") + 1 if text else 0}
-    out.update(_content_signals(text, content, words, tokens, lists or WordLists(), domain))
+    if lists is None:
+        lang = rpv2_lists.base_language(language)
+        lists = WordLists(stop_words=rpv2_lists.stop_words(lang), bad_words=rpv2_lists.bad_words(None, lang))
+    out.update(_content_signals(text, content, words, tokens, lists, domain))
     out.update(_ngram_signals(words))
     out.update(_natural_language_signals(text, pieces, words, tokens))
     out.update(line_signals(text, lowered, pieces, normalized_pieces))
