@@ -92,15 +92,19 @@ def ut1_index(folder: str) -> dict[str, int]:
     if prepared.is_file():
         return {str(k): int(v) for k, v in json.loads(prepared.read_text(encoding="utf-8")).items()}
     lists = root / "blacklists" if (root / "blacklists").is_dir() else root
-    categories: dict[str, set[str]] = {}
-    for category in UT1_CATEGORIES:
+    masks: dict[str, int] = {}  # a bit per category: UT1's adult list alone has millions of domains
+    for bit, category in enumerate(UT1_CATEGORIES):
         domains = lists / category / "domains"
         if domains.is_file():
             with open(domains, encoding="utf-8", errors="replace") as f:
-                for domain in f:
-                    categories.setdefault(domain.strip(), set()).add(category)
+                for domain in map(str.strip, f):
+                    masks[domain] = masks.get(domain, 0) | 1 << bit
     ids = ut1_category_ids()
-    return {domain: ids[tuple(sorted(cats))] for domain, cats in categories.items()}
+    by_mask = {
+        mask: ids[tuple(sorted(c for bit, c in enumerate(UT1_CATEGORIES) if mask >> bit & 1))]
+        for mask in set(masks.values())
+    }
+    return {domain: by_mask[mask] for domain, mask in masks.items()}
 
 
 def check_ut1_folder(folder: str) -> str | None:
