@@ -6,6 +6,7 @@
     python -m benchmarks engines --size 100000         the end-to-end job on local, Beam DirectRunner, Spark local[2]
     python -m benchmarks profile STAGE --size 10000    cProfile of one stage (or e2e), top functions
     python -m benchmarks corpus --size 100000          only build the corpus (cached in --work)
+    python -m benchmarks rpv2                          rpv2 signals beside RedPajama-v2's own code: match, speed
 
 Results go to --out (benchmarks/out): results.json, results.md, scaling.json/.md/.png, engines.json,
 profile-<stage>.txt. The corpus and scratch files go to --work (default: $TMPDIR/pajama-bench).
@@ -76,6 +77,11 @@ def settings(args: argparse.Namespace, size: int) -> suite.Settings:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["rpv2"]:  # pajama's rpv2 signals beside RedPajama-v2's own code (benchmarks/bench_rpv2.py)
+        from benchmarks import bench_rpv2
+
+        return bench_rpv2.main(argv[1:])
     args = parser().parse_args(argv)
     if args.command == "scaling":
         from benchmarks import scaling

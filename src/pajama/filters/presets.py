@@ -104,16 +104,22 @@ REDPAJAMA_V2_EXAMPLE = register_preset(
         filters=[
             spec(
                 RedPajamaV2,
-                min_word_count=50,
-                max_word_count=100_000,
-                min_mean_word_length=3.0,
-                max_mean_word_length=10.0,
-                max_symbol_word_ratio=0.1,
-                max_frac_lines_start_with_bullet=0.9,
-                max_top_2gram_frac=0.2,
+                bounds={  # the dataset card's gopher_rules_pass, rules 1-4, in its order
+                    "rps_doc_word_count": (50, 100_000),
+                    "rps_doc_mean_word_length": (3, 10),
+                    "rps_doc_symbol_to_word_ratio": (None, 0.1),
+                    "rps_lines_start_with_bulletpoint": (None, 0.9),
+                    "rps_doc_frac_chars_top_2gram": (None, 0.2),
+                },
             )
         ],
-        description="RedPajama-v2 signals with the five Gopher-style rules of the dataset's documented example",
-        citation="Weber et al. 2024, arXiv:2411.12372; RedPajama-Data-V2 README",
+        description=(
+            "RedPajama-v2 signals with the dataset card's example Gopher rules: 50 <= words <= 100,000, "
+            "3 <= mean word length <= 10, symbol/word <= 0.1, bullet lines / lines <= 0.9, top 2-gram <= 0.2"
+        ),
+        citation=(
+            "Weber et al. 2024, arXiv:2411.12372; dataset card (README.md) of togethercomputer/RedPajama-Data-V2 "
+            "on huggingface.co, revision aa033f6 (main), 'Applying Filtering Rules' (100_000 since e04bdec)"
+        ),
     )
 )

@@ -1,137 +1,108 @@
-"""RedPajama-v2's model-free quality signals: Weber et al. 2024, "RedPajama: an Open Dataset for Training
-Large Language Models" (arXiv:2411.12372), and the signal definitions of togethercomputer/RedPajama-Data v2.
+"""The `rpv2` filter: RedPajama-v2's model-free quality signals (Weber et al. 2024, arXiv:2411.12372) under
+RP-v2's own field names, and keep/drop rules written against them as the dataset card writes its rules.
 
-The signals need no external model or list beyond the English stop words in filters/data/ (written for
-pajama). Every signal is one scalar per document; RedPajama-v2's per-line signals become document
-fractions (lines ending with terminal punctuation, lines mentioning javascript, bullet lines ...).
+The signals are computed as RedPajama-Data v2's code computes them (filters/rpv2_signals.py says how, oddities
+included) and stored as `rpv2.<RP-v2 field name>`: `rpv2.rps_doc_word_count` holds the value RP-v2 stores at
+`[0][2]`, `rpv2.rps_lines_num_words` RP-v2's whole list of `[start, end, value]` spans. `rpv2.ccnet_nlines`
+is CCNet's line count ("\\n"-separated lines), which the card's bullet rule divides by.
+
+Language: RP-v2 ran each of its five languages (en, de, fr, es, it) as its own partition, labelled by CCNet's
+language id. Here the language is the record's `meta.language` (or the `language` option when a record has
+none); only the stop-word fraction and the LDNOOBW count depend on it. For a language outside the five, or
+no language at all, both are null unless `ldnoobw` names a list for it: pajama has no RP-v2 list to apply
+(RP-v2's code would count 0 bad words and fail on the stop words). English is never assumed. Every other
+signal is language-blind in RP-v2 and is computed for every document.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
+import orjson
+
+from pajama.errors import ConfigError
 from pajama.filter import Verdict
-from pajama.filters.signals import ELLIPSES, TextStats, ratio, stats_for
+from pajama.filters import rpv2_lists
+from pajama.filters.rpv2_signals import WordLists, rpv2_signals
 from pajama.record import Record
 from pajama.registry import register_filter
 
-DATA = Path(__file__).resolve().parent / "data"
-TERMINAL_MARKS = (".", "!", "?", "”")
-SYMBOLS = ("#", "...", "…")
+SIGNALS = tuple(rpv2_signals("x"))
+LINE_SIGNALS = tuple(s for s in SIGNALS if s.startswith("rps_lines_"))
+NOT_ORDERED = ("rps_doc_ut1_blacklist",)  # a category-set id: a bound on it would mean nothing
+
+Bounds = tuple[float | None, float | None]
 
 
-@functools.lru_cache(maxsize=1)
-def english_stop_words() -> frozenset[str]:
-    lines = (DATA / "stopwords_en.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
-
-
-def rpv2_signals(record: Record | str) -> dict[str, Any]:
-    """Every model-free RedPajama-v2 signal of a document, under short names.
-
-    Words and lines are pajama's shared definitions (filters/signals.py). RedPajama-v2 deletes all
-    ASCII punctuation before splitting words ("e-mail" becomes "email") and counts nltk
-    WordPunct tokens (punctuation marks included) for the symbol ratio, all-caps and no-letter
-    fractions; here punctuation tokens are never words. The duplicate n-gram fractions count every
-    occurrence of a repeated n-gram, as RedPajama-v2 does (gopher_repetition counts only repeats).
-    """
-    st = stats_for(record)
-    text = st.text
-    n_words, n_lines, n_chars = st.word_count, len(st.lines), len(text)
-    lower = text.lower()
-    s: dict[str, Any] = {
-        "word_count": n_words,
-        "mean_word_length": ratio(st.word_chars, n_words),
-        "symbol_word_ratio": ratio(sum(text.count(x) for x in SYMBOLS), n_words),
-        "frac_unique_words": ratio(len(st.word_counts), n_words),
-        "unigram_entropy": st.unigram_entropy,
-        "frac_all_caps_words": ratio(st.all_caps_words, n_words),
-        "frac_no_alpha_words": ratio(n_words - st.alpha_words, n_words),
-        "stop_word_frac": ratio(st.stop_words(english_stop_words()), n_words),
-        "num_sentences": st.sentences,
-        "num_lines": n_lines,
-        "frac_lines_end_with_ellipsis": ratio(st.lines_ending_with(ELLIPSES), n_lines),
-        "frac_lines_start_with_bullet": ratio(st.bullet_lines, n_lines),
-        "frac_lines_end_with_terminal_punct": ratio(st.lines_ending_with(TERMINAL_MARKS), n_lines),
-        "frac_lines_javascript": ratio(_javascript_lines(st), n_lines),
-        "curly_bracket": ratio(text.count("{") + text.count("}"), n_chars),
-        "lorem_ipsum": ratio(lower.count("lorem ipsum"), n_chars),
-        "numerical_chars_frac": ratio(sum(map(str.isnumeric, text)), n_chars),
-        "uppercase_frac": ratio(sum(map(str.isupper, text)), n_chars),
-    }
-    for n in (2, 3, 4):
-        s[f"top_{n}gram_frac"] = st.top_ngram_frac(n)
-    for n in range(5, 11):
-        s[f"dupe_{n}gram_frac"] = st.dup_ngram_frac(n, first_occurrence=True)
-    return s
-
-
-def _javascript_lines(st: TextStats) -> int:
-    """Lines in which "javascript" is a word (case-insensitive), as RedPajama-v2's line signal counts it."""
-    hits = 0
-    for line in st.lines:
-        low = line.lower()
-        if "javascript" in low and "javascript" in TextStats(low).words:
-            hits += 1
-    return hits
-
-
-@register_filter("rpv2")
+@register_filter("rpv2", version=2)
 @dataclass(frozen=True, kw_only=True)
 class RedPajamaV2:
-    """Compute RedPajama-v2's model-free signals and drop by thresholds (all off by default).
+    """Record RedPajama-v2's signals and drop documents outside the `bounds` (none by default).
 
-    Each option `min_<signal>` / `max_<signal>` drops documents whose signal is below / above it,
-    with the reason "rpv2.<option>". By default nothing is dropped: the filter only records signals,
-    for re-thresholding later. The preset `redpajama_v2_example` sets the five rules of
-    RedPajama-v2's documented example (README, "gopher_rules_pass"): 50 <= word_count <= 100,000,
-    3 <= mean_word_length <= 10, symbol_word_ratio <= 0.1, bullet lines <= 0.9, top 2-gram <= 0.2.
+    `bounds` maps an RP-v2 field name to `[low, high]` (inclusive; null: unbounded), checked in the order
+    given; the first failed bound drops the document with the reason `rpv2.min_<name>` or `rpv2.max_<name>`.
+    A document signal is bounded by its value; a line signal by the sum of its span values divided by
+    `ccnet_nlines`, the card's form (its bullet rule: bullet lines / ccnet_nlines <= 0.9). A null signal (a
+    document without words has no mean word length) fails every bound set on it: the card's code would
+    raise on it instead.
     """
 
-    min_word_count: int | None = None
-    max_word_count: int | None = None
-    min_mean_word_length: float | None = None
-    max_mean_word_length: float | None = None
-    max_symbol_word_ratio: float | None = None
-    min_frac_unique_words: float | None = None
-    min_unigram_entropy: float | None = None
-    max_unigram_entropy: float | None = None
-    max_frac_all_caps_words: float | None = None
-    max_frac_no_alpha_words: float | None = None
-    min_stop_word_frac: float | None = None
-    min_num_sentences: int | None = None
-    max_frac_lines_end_with_ellipsis: float | None = None
-    max_frac_lines_start_with_bullet: float | None = None
-    min_frac_lines_end_with_terminal_punct: float | None = None
-    max_frac_lines_javascript: float | None = None
-    max_curly_bracket: float | None = None
-    max_lorem_ipsum: float | None = None
-    max_numerical_chars_frac: float | None = None
-    max_uppercase_frac: float | None = None
-    max_top_2gram_frac: float | None = None
-    max_top_3gram_frac: float | None = None
-    max_top_4gram_frac: float | None = None
-    max_dupe_5gram_frac: float | None = None
-    max_dupe_6gram_frac: float | None = None
-    max_dupe_7gram_frac: float | None = None
-    max_dupe_8gram_frac: float | None = None
-    max_dupe_9gram_frac: float | None = None
-    max_dupe_10gram_frac: float | None = None
+    bounds: dict[str, Bounds] = field(default_factory=dict)
+    language: str | None = None
+    ldnoobw: str | None = None
+    ut1: str | None = None
+
+    def __post_init__(self) -> None:
+        for name, (low, high) in self.bounds.items():
+            if name not in SIGNALS or name in NOT_ORDERED:
+                allowed = ", ".join(s for s in SIGNALS if s not in NOT_ORDERED)
+                raise ConfigError(f"rpv2.bounds.{name}", f"not a bounded RP-v2 signal; choose from {allowed}")
+            if low is not None and high is not None and low > high:
+                raise ConfigError(f"rpv2.bounds.{name}", f"low {low} is above high {high}")
+        if self.ldnoobw is not None and not Path(self.ldnoobw).exists():
+            raise ConfigError("rpv2.ldnoobw", f"no such file or folder: {self.ldnoobw}")
+        if self.ut1 is not None and (problem := rpv2_lists.check_ut1_folder(self.ut1)):
+            raise ConfigError("rpv2.ut1", problem)
 
     def __call__(self, record: Record) -> Verdict:
-        return self.decide(rpv2_signals(record))
+        language = rpv2_lists.base_language(record.meta.get("language")) or rpv2_lists.base_language(self.language)
+        lists = WordLists(
+            stop_words=rpv2_lists.stop_words(language),
+            bad_words=rpv2_lists.bad_words(self.ldnoobw, language),
+            ut1=rpv2_lists.ut1_index(self.ut1) if self.ut1 is not None else None,
+        )
+        return self.decide(rpv2_signals(record.text, lists, _domain(record.meta.get("url"))))
 
-    def decide(self, s: Mapping[str, Any]) -> Verdict:
-        for f in dataclasses.fields(self):
-            limit = getattr(self, f.name)
-            if limit is None:
-                continue
-            value = s[f.name[4:]]
-            if (f.name.startswith("min_") and value < limit) or (f.name.startswith("max_") and value > limit):
-                return Verdict.drop(f"rpv2.{f.name}", s)
-        return Verdict.keep(s)
+    def decide(self, signals: Mapping[str, Any]) -> Verdict:
+        for name, (low, high) in self.bounds.items():
+            value = bounded_value(signals, name)
+            if low is not None and (value is None or value < low):
+                return Verdict.drop(f"rpv2.min_{name}", signals)
+            if high is not None and (value is None or value > high):
+                return Verdict.drop(f"rpv2.max_{name}", signals)
+        return Verdict.keep(signals)
+
+
+def bounded_value(signals: Mapping[str, Any], name: str) -> float | None:
+    """What a bound on `name` compares: the value, or for a line signal sum(span values) / ccnet_nlines.
+
+    Also reads signals back from a release: absent means null, and a column that Parquet could not type
+    comes back as its JSON text."""
+    value = signals.get(name)
+    if isinstance(value, str | bytes):
+        value = orjson.loads(value)
+    if name not in LINE_SIGNALS or value is None:
+        return value
+    lines = signals.get("ccnet_nlines")
+    if not lines or any(span[2] is None for span in value):
+        return None
+    return float(sum(span[2] for span in value)) / lines
+
+
+def _domain(url: object) -> str | None:
+    """The URL's host as CCNet records a document's `source_domain` (`urlparse(url).netloc`)."""
+    return urlparse(url).netloc if isinstance(url, str) else None
