@@ -19,10 +19,11 @@ is removed when it mentions a copyright or license, as a recorded text edit.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pajama.filter import Verdict
+from pajama.filter import Edit, TextTransform, Verdict
 from pajama.options import describe
 from pajama.record import Record
 from pajama.registry import Preset, register_filter, register_preset
@@ -68,7 +69,7 @@ def _alnum_alpha(text: str) -> tuple[int, int]:
 
 @register_filter("code_quality")
 @dataclass(frozen=True, kw_only=True)
-class CodeQuality:
+class CodeQuality(TextTransform):
     """RedPajama v1 GitHub file rules (see module docstring for the definitions and the citation)."""
 
     max_line_length: int = 1000
@@ -79,13 +80,25 @@ class CodeQuality:
     extensions: tuple[str, ...] = REDPAJAMA_EXTENSIONS
     strip_license_header: bool = False
 
-    def __call__(self, record: Record) -> Verdict:
+    def transform(self, record: Record) -> Edit:
         path = record.meta.get("path")
         if self.extensions and isinstance(path, str) and not path.endswith(self.extensions):
-            return Verdict.drop("code_quality.extension")
+            return Edit(record.text, {"extension": False})
+        if not record.text.strip():
+            return Edit(record.text, {"empty": True})
         s = code_signals(record.text)
+        if self.strip_license_header:
+            stripped, removed = strip_leading_notice(record.text)
+            if removed:
+                return Edit(stripped, s, {"removed": "leading_license_comment", "chars": removed})
+        return Edit(record.text, s)
+
+    def decide(self, s: Mapping[str, Any]) -> Verdict:
+        """Rules on the signals; `extension` and `empty` are decided before any signal is computed."""
+        for precheck in ("extension", "empty"):
+            if precheck in s:
+                return Verdict.drop(f"code_quality.{precheck}")
         checks = (
-            (not record.text.strip(), "empty"),
             (s["max_line_length"] > self.max_line_length, "max_line_length"),
             (s["avg_line_length"] > self.max_avg_line_length, "avg_line_length"),
             (s["alphanum_fraction"] < self.min_alphanum_fraction, "alphanum_fraction"),
@@ -94,10 +107,6 @@ class CodeQuality:
         for failed, reason in checks:
             if failed:
                 return Verdict.drop(f"code_quality.{reason}", s)
-        if self.strip_license_header:
-            stripped, removed = strip_leading_notice(record.text)
-            if removed:
-                return Verdict.keep(s, text=stripped, edit={"removed": "leading_license_comment", "chars": removed})
         return Verdict.keep(s)
 
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pajama.filter import Verdict
+from pajama.filter import SignalFilter, Verdict
 from pajama.filters.signals import ratio, stats_for
 from pajama.record import Record
 from pajama.registry import register_filter
@@ -17,7 +17,7 @@ from pajama.registry import register_filter
 
 @register_filter("fineweb")
 @dataclass(frozen=True, kw_only=True)
-class FineWeb:
+class FineWeb(SignalFilter):
     """Drop list-like and boilerplate-heavy pages (Penedo et al. 2024).
 
     Rules, in order: the fraction of lines ending with one of end_marks is at most
@@ -41,7 +41,7 @@ class FineWeb:
     max_dup_line_chars_frac: float = 0.01
     max_newlines_per_word: float = 0.3
 
-    def __call__(self, record: Record) -> Verdict:
+    def signals(self, record: Record) -> Mapping[str, Any]:
         st = stats_for(record)
         n_lines = len(st.lines)
         dup_chars = st.duplicate_lines[1]
@@ -52,7 +52,7 @@ class FineWeb:
             "dup_line_chars_frac": ratio(dup_chars, len(st.text) - st.text.count("\n")),
             "newlines_per_word": ratio(st.text.count("\n"), st.word_count),
         }
-        return self.decide(s)
+        return s
 
     def decide(self, s: Mapping[str, Any]) -> Verdict:
         if s["lines"] == 0:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pajama.filter import Verdict
+from pajama.filter import SignalFilter, Verdict
 from pajama.filters.signals import ELLIPSES, TextStats, ratio, stats_for
 from pajama.record import Record
 from pajama.registry import register_filter
@@ -83,7 +83,7 @@ def _javascript_lines(st: TextStats) -> int:
 
 @register_filter("rpv2")
 @dataclass(frozen=True, kw_only=True)
-class RedPajamaV2:
+class RedPajamaV2(SignalFilter):
     """Compute RedPajama-v2's model-free signals and drop by thresholds (all off by default).
 
     Each option `min_<signal>` / `max_<signal>` drops documents whose signal is below / above it,
@@ -123,8 +123,8 @@ class RedPajamaV2:
     max_dupe_9gram_frac: float | None = None
     max_dupe_10gram_frac: float | None = None
 
-    def __call__(self, record: Record) -> Verdict:
-        return self.decide(rpv2_signals(record))
+    def signals(self, record: Record) -> Mapping[str, Any]:
+        return rpv2_signals(record)
 
     def decide(self, s: Mapping[str, Any]) -> Verdict:
         for f in dataclasses.fields(self):
