@@ -243,6 +243,7 @@ def _decided(
             result.dropped[line.reason] += 1
             yield record, {"reason": line.reason}
             continue
+        dup: Json | None
         if line.id == seen_id:  # the same record read twice (one input listed twice, a repeated id field)
             dup = {"reason": "dedup.same_id", "duplicate_of": line.id}
         else:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pajama.archives import ArchiveLimits
 from pajama.errors import InputError
@@ -128,7 +128,8 @@ class GitHubReader(FileRules):
                 continue
             own = file_evidence(entry.path, text) if self.file_licenses and not is_license_file(entry.path) else None
             lic = for_file(_governing(licenses, entry.path), own)
-            meta = {"repo": name, "commit": repo.commit, "path": entry.path, "language": language(entry.path)}
+            meta: dict[str, Any] = {"repo": name, "commit": repo.commit, "path": entry.path}
+            meta["language"] = language(entry.path)
             meta["bytes"] = len(data)
             meta.update(lic.to_meta())
             yield Doc(text=text, meta=meta, locator=locator, key=f"{name}\0{entry.path}")
