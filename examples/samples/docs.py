@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import os
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -25,7 +26,7 @@ def _drop_paragraph(text: str) -> str:
 def build(out: Path) -> None:
     folder = out / "docs"
     os.makedirs(folder, exist_ok=True)
-    rows = [{"id": f"pydoc:{name}", "text": text, "meta": {"title": name, "license": "PSF-2.0"}}
+    rows: list[dict[str, Any]] = [{"id": f"pydoc:{name}", "text": text, "meta": {"title": name, "license": "PSF-2.0"}}
             for name, text in topic_texts()]
     half = len(rows) // 2
     lines = [orjson.dumps(r) for r in rows[:half]]
