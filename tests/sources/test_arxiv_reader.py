@@ -12,7 +12,7 @@ import pytest
 
 from pajama.errors import InputError
 from pajama.record import Doc, Failure, ReadItem, Skip
-from pajama.samples import arxiv as arxiv_sample
+from examples.samples import arxiv as arxiv_sample
 from pajama.sources.arxiv import ArxivReader, arxiv_id, spdx_license
 from pajama.storage import InputFile
 

@@ -14,7 +14,7 @@ import pytest
 from pajama import options
 from pajama.errors import ConfigError, InputError
 from pajama.record import Doc, Skip
-from pajama.samples import books as sample
+from examples.samples import books as sample
 from pajama.sources._gutenberg import unwrap
 from pajama.sources.books import BooksReader
 from pajama.storage import InputFile

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from pajama.record import Doc
-from pajama.samples import code as sample
+from examples.samples import code as sample
 from pajama.sources.github import GitHubReader
 from pajama.storage import InputFile
 

@@ -1,4 +1,4 @@
-"""The quickstart web sample (pajama/samples/web.py) is deterministic and reads as intended."""
+"""The quickstart web sample (examples/samples/web.py) is deterministic and reads as intended."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from pajama.filters.language import LanguageFilter
 from pajama.filters.url import UrlFilter
 from pajama.record import Doc, Record
-from pajama.samples import web
+from examples.samples import web
 from pajama.sources.warc import WarcReader
 from pajama.storage import InputFile
 

@@ -11,7 +11,7 @@ import pytest
 from pajama import options
 from pajama.errors import ConfigError, InputError
 from pajama.record import Doc, ReadItem, Skip
-from pajama.samples import wiki as wiki_sample
+from examples.samples import wiki as wiki_sample
 from pajama.sources.wikipedia import WikipediaReader
 from pajama.storage import InputFile
 

@@ -46,7 +46,8 @@ def _site(tmp: Path) -> Path:
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     tmp = tmp_path_factory.mktemp("plugins")
-    env = dict(os.environ, PYTHONPATH=str(_site(tmp)))
+    paths = [str(_site(tmp)), *filter(None, [os.environ.get("PYTHONPATH")])]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths))
     (tmp / "in").mkdir()
     (tmp / "in" / "notes.txt").write_text(TEXT, encoding="utf-8")
     config = {

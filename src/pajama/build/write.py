@@ -13,7 +13,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -24,6 +24,9 @@ from pajama.build.runs import RunLine, merge_runs
 from pajama.sharding import shard_name
 from pajama.shardio import JsonlZstWriter, ParquetWriter, write_signal_table, writer_for
 from pajama.storage import join
+
+if TYPE_CHECKING:
+    from pajama.tokenization.stage import ShardTokens
 
 log = logging.getLogger(__name__)
 
@@ -80,16 +83,6 @@ def length_bucket(chars: int) -> int:
 
 
 Json = dict[str, Any]
-
-
-class _Tokens(Protocol):
-    """The tokenizer side of one shard (pajama.tokenization.stage.ShardTokens)."""
-
-    files: list[dict[str, Any]]
-
-    def add(self, texts: list[str]) -> list[int]: ...
-
-    def close(self) -> None: ...
 
 
 def _file_entry(kind: str, path: str, sha: str, size: int, documents: int) -> dict[str, Any]:
@@ -156,7 +149,7 @@ class RejectedSink:
 class TokenSink:
     """Counts (and writes) tokens for kept records in batches, then hands them on to the data sink."""
 
-    def __init__(self, tokens: _Tokens, data: DataSink, *, batch_size: int, per_document: bool) -> None:
+    def __init__(self, tokens: ShardTokens, data: DataSink, *, batch_size: int, per_document: bool) -> None:
         self.tokens, self.data = tokens, data
         self.batch_size, self.per_document = batch_size, per_document
         self.pending: list[Json] = []
@@ -197,7 +190,7 @@ def write_rows(
     shard: int,
     rows: Iterable[tuple[str, RunLine]],
     removed: dict[str, Any],
-    tokens: _Tokens | None = None,
+    tokens: ShardTokens | None = None,
 ) -> ShardResult:
     """Write one (source, shard) from rows sorted by (id, input digest, json): data, rejected, signals, tokens.
 
