@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from examples.samples import web
 from pajama.filters.language import LanguageFilter
 from pajama.filters.url import UrlFilter
 from pajama.record import Doc, Record
-from examples.samples import web
 from pajama.sources.warc import WarcReader
 from pajama.storage import InputFile
 
