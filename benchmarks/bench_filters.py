@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import re
 import sys
 import time
@@ -23,8 +22,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from benchmarks.textpool import CORPUS
+
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get("PAJAMA_CORPUS", REPO.parent / "shared" / "corpus"))
 DOC_CHARS = 3000
 
 

@@ -19,8 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.textpool import CORPUS
+
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get("PAJAMA_CORPUS", REPO.parent / "shared" / "corpus"))
 DOC_CHARS = 3000
 
 

@@ -1,4 +1,4 @@
-"""What the stage modules share: the stage registry, a timer, and reading the corpus back."""
+"""What the stage modules share: the one stage registry, a timer, and reading the corpus back."""
 
 from __future__ import annotations
 
@@ -6,21 +6,54 @@ import argparse
 import cProfile
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 StageFn = Callable[[argparse.Namespace], dict[str, Any]]
-STAGES: dict[str, StageFn] = {}
 PROFILER: list[cProfile.Profile] = []  # set by `--profile`: the timed blocks are profiled, nothing else
 
 
+@dataclass
+class Stage:
+    """One suite stage: its table label, which documents it covers (all, sample, pages), how it runs.
+
+    `fn` is what `python -m benchmarks.stages NAME` runs in a child process; `spine` and `e2e` have none
+    (the suite runs bench_spine and `pajama run` for them, see benchmarks.suite.run_stage).
+    """
+
+    label: str
+    covers: str
+    fn: StageFn | None = None
+
+
+# In the order the suite runs them and the results table lists them.
+STAGES: dict[str, Stage] = {
+    "read_jsonl": Stage("read (jsonl)", "all"),
+    "read_warc": Stage("read (WARC: records, digests, HTML decoding)", "pages"),
+    "extract_resiliparse": Stage("extract (resiliparse, WARC read included)", "pages"),
+    "extract_trafilatura": Stage("extract (trafilatura, WARC read included)", "pages"),
+    "lid": Stage("language id (fastText lid.176)", "sample"),
+    "filters_gopher": Stage("filters: gopher preset", "sample"),
+    "filters_c4": Stage("filters: c4 preset", "sample"),
+    "filters_fineweb": Stage("filters: fineweb preset", "sample"),
+    "signatures": Stage("dedup signatures (shingles, MinHash, exact hash)", "all"),
+    "clustering": Stage("dedup clustering (exact, LSH, verify, components)", "all"),
+    "spine": Stage("spine: read -> shard write, no filters (bench_spine)", "all"),
+    "shard_write": Stage("shard writing (merge runs -> jsonl.zst shards)", "all"),
+    "tokenize_count": Stage("tokenization: count (gpt2)", "sample"),
+    "tokenize_write": Stage("tokenization: count + Megatron shards (gpt2)", "sample"),
+    "e2e": Stage("end to end: pajama run (lid, 3 presets, dedup, gpt2 tokens)", "all"),
+}
+
+
 def stage(name: str) -> Callable[[StageFn], StageFn]:
-    """Register a stage function under `name` (what `python -m benchmarks.stages NAME` runs)."""
+    """Attach the function `python -m benchmarks.stages NAME` runs to the stage `name` of the table."""
 
     def register(fn: StageFn) -> StageFn:
-        STAGES[name] = fn
+        STAGES[name].fn = fn
         return fn
 
     return register

@@ -20,25 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import e2e, measure, planted, profiling, report
-
-# stage name: (label, what it covers, which documents)
-STAGES: dict[str, tuple[str, str]] = {
-    "read_jsonl": ("read (jsonl)", "all"),
-    "read_warc": ("read (WARC: records, digests, HTML decoding)", "pages"),
-    "extract_resiliparse": ("extract (resiliparse, WARC read included)", "pages"),
-    "extract_trafilatura": ("extract (trafilatura, WARC read included)", "pages"),
-    "lid": ("language id (fastText lid.176)", "sample"),
-    "filters_gopher": ("filters: gopher preset", "sample"),
-    "filters_c4": ("filters: c4 preset", "sample"),
-    "filters_fineweb": ("filters: fineweb preset", "sample"),
-    "signatures": ("dedup signatures (shingles, MinHash, exact hash)", "all"),
-    "clustering": ("dedup clustering (exact, LSH, verify, components)", "all"),
-    "spine": ("spine: read -> shard write, no filters (bench_spine)", "all"),
-    "shard_write": ("shard writing (merge runs -> jsonl.zst shards)", "all"),
-    "tokenize_count": ("tokenization: count (gpt2)", "sample"),
-    "tokenize_write": ("tokenization: count + Megatron shards (gpt2)", "sample"),
-    "e2e": ("end to end: pajama run (lid, 3 presets, dedup, gpt2 tokens)", "all"),
-}
+from benchmarks.stagekit import STAGES
 
 
 @dataclass
@@ -63,14 +45,14 @@ def run_stage(name: str, corpus: Path, s: Settings) -> dict[str, Any]:
     elif name == "spine":
         row = spine(corpus, s.work)
     else:
-        docs = s.sample if STAGES[name][1] == "sample" else None
+        docs = s.sample if STAGES[name].covers == "sample" else None
         args = [name, str(corpus), "--workers", str(s.workers), "--work", str(s.work)]
         m = measure.python("benchmarks.stages", *args, *(["--docs", str(docs)] if docs else []))
         row = m.last_json()
         row["peak_rss_mb"] = max(m.peak_rss_mb, row.pop("own_peak_rss_mb", 0.0))
         row["peak_tree_rss_mb"] = max(m.peak_tree_rss_mb, row["peak_rss_mb"])
         row.setdefault("workers", 1)
-    row["stage"], row["name"] = STAGES[name][0], name
+    row["stage"], row["name"] = STAGES[name].label, name
     row["load_average"] = [round(load, 2), round(os.getloadavg()[0], 2)]  # at the start and at the end
     return report.derive(row)
 
@@ -154,7 +136,7 @@ def profiles(results: dict[str, Any], corpus: Path, s: Settings) -> list[dict[st
     out = []
     for name in dict.fromkeys(n for n in wanted if n in set(STAGES) - {"e2e", "spine"}):
         print(f"[bench] profiling {name} ...", flush=True)
-        docs = min(s.sample, 5000) if STAGES[str(name)][1] == "sample" or name == "signatures" else None
+        docs = min(s.sample, 5000) if STAGES[str(name)].covers == "sample" or name == "signatures" else None
         out.append(profiling.profile_stage(str(name), corpus, s.work, s.out, docs=docs))
     if "e2e" in s.stages:
         print("[bench] profiling e2e ...", flush=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -23,9 +24,8 @@ from typing import Any
 
 import orjson
 
-from benchmarks.corpus import CORPUS
-
 log = logging.getLogger(__name__)
+CORPUS = Path(os.environ.get("PAJAMA_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus"))
 VERSION = 2
 CHUNK_PARAGRAPHS = 40
 MIN_POOL = 50
@@ -76,7 +76,7 @@ def seed_files(text: str, work: Path) -> tuple[str, Path, list[tuple[str, str, l
     else:
         root, seeds, origin = work / "samples", SAMPLE_SEEDS, "quickstart samples (pajama samples)"
         if not (root / "books").is_dir():
-            from pajama.samples import books, docs, web, wiki
+            from examples.samples import books, docs, web, wiki
 
             for module in (books, docs, web, wiki):
                 module.build(root)

@@ -27,12 +27,12 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, Any, BinaryIO
+from typing import Any, BinaryIO, Self, cast
 
 import zstandard
 
 from pajama.errors import InputError
-from pajama.storage import CHUNK, CappedReader, sniff_compression
+from pajama.storage import CHUNK, CappedReader, Readable, sniff_compression
 
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 TAR_BLOCK = 512
@@ -114,7 +114,7 @@ def iter_members(
     archive.too_many_members.
     """
     limits = limits or ArchiveLimits()
-    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type]
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(cast(io.RawIOBase, stream))
     if buffered.peek(4)[:4].startswith(ZIP_MAGICS):
         yield from _iter_zip(buffered, name, limits, info)
     else:
@@ -128,7 +128,7 @@ class _TarInfo(tarfile.TarInfo):
     """Records on the TarFile why header parsing stopped, so a clean end marker tells from truncation."""
 
     @classmethod
-    def fromtarfile(cls, tarfile_: tarfile.TarFile) -> tarfile.TarInfo:
+    def fromtarfile(cls, tarfile_: tarfile.TarFile) -> Self:
         try:
             return super().fromtarfile(tarfile_)
         except tarfile.HeaderError as e:
@@ -230,10 +230,10 @@ class _Read1(io.RawIOBase):
 
 def _decompressed(stream: BinaryIO, name: str, cap: int) -> BinaryIO:
     """Like storage.decompressed, but a truncated stream gives up its complete members first."""
-    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream, CHUNK)  # type: ignore[arg-type]
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(cast(io.RawIOBase, stream), CHUNK)
     head = buffered.peek(10)[:10]
     kind = "bz2" if head[:3] == BZ2_MAGIC and head[4:10] == BZ2_BLOCK else sniff_compression(head, name)
-    inner: IO[bytes]
+    inner: Readable
     if kind == "gzip":
         inner = gzip.GzipFile(fileobj=buffered, mode="rb")
     elif kind == "bz2":

@@ -14,7 +14,7 @@ import tempfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, Protocol
 
 import fsspec
 import zstandard
@@ -156,10 +156,16 @@ def walk_files(root: str) -> Iterator[str]:
                 yield os.path.relpath(os.path.join(dirpath, name), root)
 
 
+class Readable(Protocol):
+    """Anything with a binary `read` (files, decompressors, wrappers)."""
+
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
 class CappedReader(io.RawIOBase):
     """Raises InputError once more than `limit` decompressed bytes were produced (bomb guard)."""
 
-    def __init__(self, raw: IO[bytes], limit: int, name: str) -> None:
+    def __init__(self, raw: Readable, limit: int, name: str) -> None:
         self._raw = raw
         self._limit = limit
         self._name = name

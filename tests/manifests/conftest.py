@@ -14,7 +14,7 @@ FULL_ORDER = ["arxiv", "wiki", "snapshot", "web", "books", "se", "docs"]
 
 @pytest.fixture(scope="session")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from pajama.samples import build_all
+    from examples.samples import build_all
 
     root = tmp_path_factory.mktemp("audit")
     build_all(root / "samples")

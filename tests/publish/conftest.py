@@ -35,8 +35,8 @@ CONFIG = {
 
 def build_release(root: Path, fmt: str, *overrides: str) -> Path:
     """Run the pipeline on the pydoc samples; returns the release folder."""
+    from examples.samples.docs import build
     from pajama.cli import main
-    from pajama.samples.docs import build
 
     if not (root / "in" / "docs").is_dir():
         build(root / "in")

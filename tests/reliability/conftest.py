@@ -10,7 +10,7 @@ import pytest
 @pytest.fixture(scope="session")
 def samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`pajama samples` output (docs jsonl, books, stackexchange, arxiv, wiki, web WARC), built by the test."""
-    from pajama.samples import build_all
+    from examples.samples import build_all
 
     out = tmp_path_factory.mktemp("samples")
     build_all(out)

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from examples.samples import books as sample
 from pajama import options
 from pajama.errors import ConfigError, InputError
 from pajama.record import Doc, Skip
-from pajama.samples import books as sample
 from pajama.sources._gutenberg import unwrap
 from pajama.sources.books import BooksReader
 from pajama.storage import InputFile

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from examples.samples import code as sample
 from pajama.record import Doc
-from pajama.samples import code as sample
 from pajama.sources.github import GitHubReader
 from pajama.storage import InputFile
 

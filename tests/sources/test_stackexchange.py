@@ -12,10 +12,10 @@ from xml.sax.saxutils import quoteattr
 import py7zr
 import pytest
 
+from examples.samples import stackexchange as sample
 from pajama import options
 from pajama.errors import InputError
 from pajama.record import Doc, Failure, Skip
-from pajama.samples import stackexchange as sample
 from pajama.sources._se_docs import license_for, parse_tags, site_from_name
 from pajama.sources._se_html import html_to_text
 from pajama.sources.stackexchange import StackExchangeReader

@@ -1,14 +1,14 @@
-"""The quickstart web sample (pajama/samples/web.py) is deterministic and reads as intended."""
+"""The quickstart web sample (examples/samples/web.py) is deterministic and reads as intended."""
 
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
 
+from examples.samples import web
 from pajama.filters.language import LanguageFilter
 from pajama.filters.url import UrlFilter
 from pajama.record import Doc, Record
-from pajama.samples import web
 from pajama.sources.warc import WarcReader
 from pajama.storage import InputFile
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from examples.samples import wiki as wiki_sample
 from pajama import options
 from pajama.errors import ConfigError, InputError
 from pajama.record import Doc, ReadItem, Skip
-from pajama.samples import wiki as wiki_sample
 from pajama.sources.wikipedia import WikipediaReader
 from pajama.storage import InputFile
 

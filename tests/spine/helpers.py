@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 import yaml
 
-from pajama.samples.docs import topic_texts
+from examples.samples.docs import topic_texts
 
 REPO = Path(__file__).resolve().parents[2]
 

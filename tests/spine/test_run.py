@@ -9,12 +9,12 @@ import orjson
 import pytest
 import zstandard
 
+from examples.samples.docs import topic_texts
 from pajama.build import config as config_mod
 from pajama.build import plan as plan_mod
 from pajama.build.driver import run
 from pajama.jobs.local import LocalExecutor
 from pajama.manifests.verify import verify
-from pajama.samples.docs import topic_texts
 from pajama.shardio import read_shard
 
 from .helpers import data_bytes, manifest, write_config, write_corpus

@@ -19,7 +19,7 @@ from pajama import faults
 from pajama.build.plan import Plan, SourcePlan, Stage
 from pajama.build.runs import RunWriter
 from pajama.errors import InputError, RecordError
-from pajama.filter import apply_verdict
+from pajama.filter import run_stage
 from pajama.record import Doc, Failure, Record, Skip, canonical_json, make_id, normalize_text
 from pajama.storage import InputFile
 
@@ -150,7 +150,7 @@ def _stored_signals(record: Record, label: str) -> dict[str, Any]:
 def run_stages(
     record: Record, stages: list[Stage], counts: dict[str, StageCount], *, from_signals: bool = False
 ) -> str | None:
-    """Apply stages in order; return the drop reason, or None when the record is kept.
+    """Apply stages (filters and transforms) in order; return the drop reason, or None when kept.
 
     With `from_signals` (refilter), a stage whose signals the record already carries decides from them
     (`decide(signals)`) instead of recomputing; a stage it never reached is computed in full.
@@ -161,13 +161,11 @@ def run_stages(
         faults.checkpoint("filter.stage")
         stored = _stored_signals(record, stage.label) if from_signals else {}
         try:
-            verdict = stage.filter.decide(stored) if stored else stage.filter(record)
+            verdict = stage.filter.decide(stored) if stored else run_stage(stage.filter, record, label=stage.label)
         except RecordError as e:
             reason = f"{stage.label}.error.{e.reason}"
             count.dropped[reason] += 1
             return reason
-        if not stored:
-            apply_verdict(record, verdict, stage=stage.label, signals_prefix=stage.label)
         if not verdict.kept:
             reason = verdict.reason or f"{stage.label}.dropped"
             count.dropped[reason] += 1

@@ -4,7 +4,7 @@ A run line is `id \\t status \\t facts \\t json`:
 - status: `K` (kept so far) or `D<reason>` (dropped by a stage),
 - facts: compact JSON [chars, language, license] so the write phase can count without parsing records,
 - json: the record exactly as a release stores it, except `origin.sha256`, which is `null` until the
-  write phase knows the input's digest (the input is hashed while it streams).
+  write phase (which parses each line once) fills in the input's digest (the input is hashed while it streams).
 Lines never contain raw newlines or tabs outside JSON strings (JSON escapes both).
 """
 
@@ -22,7 +22,6 @@ from pajama.sharding import shard_of
 
 RUN_BUDGET_BYTES = 48 << 20
 ZSTD_LEVEL = 1  # runs are temporary: speed over size
-SHA_NULL = b'"sha256":null,"locator":'
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,14 +38,6 @@ class RunLine:
     @property
     def reason(self) -> str:
         return self.status[1:]
-
-
-def fill_sha(json_line: bytes, sha256: str) -> bytes:
-    """Put the input digest into origin.sha256 (the last such key: origin follows meta, precedes signals)."""
-    at = json_line.rfind(SHA_NULL)
-    if at < 0:
-        return json_line
-    return json_line[:at] + b'"sha256":"' + sha256.encode() + b'","locator":' + json_line[at + len(SHA_NULL) :]
 
 
 class RunWriter:

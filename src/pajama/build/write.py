@@ -1,21 +1,32 @@
-"""The write phase for one (source, shard): merge runs by id, apply dedup, write data/rejected/signals."""
+"""The write phase for one (source, shard): one merge of the id-sorted runs feeds typed sinks.
+
+Each run line is parsed once into the record a release stores (its input digest filled in), the dedup
+decision is taken on it, and the record goes to the sinks: `DataSink` (the release format, signals
+split off when they are kept separately), `RejectedSink` (dropped and removed records with why),
+`SignalSink` (signals/<source>/part-N.parquet) and `TokenSink` (batches kept records through the
+tokenizer before they reach the data, so `meta.tokens` can be set). No sink splices bytes.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from pajama import faults
+from pajama.build.pipeline import license_of
 from pajama.build.plan import Plan
-from pajama.build.runs import RunLine, fill_sha, merge_runs
+from pajama.build.runs import RunLine, merge_runs
 from pajama.sharding import shard_name
-from pajama.shardio import JsonlZstWriter, write_signal_table, writer_for
+from pajama.shardio import JsonlZstWriter, ParquetWriter, write_signal_table, writer_for
 from pajama.storage import join
+
+if TYPE_CHECKING:
+    from pajama.tokenization.stage import ShardTokens
 
 log = logging.getLogger(__name__)
 
@@ -71,47 +82,99 @@ def length_bucket(chars: int) -> int:
     return bucket
 
 
-class _Outputs:
-    """Lazily opened writers for one shard: data always, rejected and signals only when configured."""
+Json = dict[str, Any]
 
-    def __init__(self, plan: Plan, source: str, shard: int) -> None:
-        self.plan = plan
-        self.source = source
-        self.name = shard_name(shard, "")[:-1]
-        self.data = writer_for(plan.config.format, join(plan.release_uri, "data", source, self.name))
-        self.rejected: JsonlZstWriter | None = None
-        self.signal_rows: list[dict[str, Any]] = []
 
-    def reject(self, line: bytes, info: dict[str, Any]) -> None:
-        if self.rejected is None:
-            self.rejected = JsonlZstWriter(
-                join(self.plan.release_uri, "rejected", self.source, f"{self.name}.jsonl.zst")
-            )
-        self.rejected.write_line(line[:-1] + b',"rejected":' + orjson.dumps(info, option=orjson.OPT_SORT_KEYS) + b"}")
+def _file_entry(kind: str, path: str, sha: str, size: int, documents: int) -> dict[str, Any]:
+    return {"kind": kind, "path": path, "sha256": sha, "bytes": size, "documents": documents}
+
+
+class SignalSink:
+    """Per-document signals of the kept records, written as one Parquet table when the shard closes."""
+
+    def __init__(self, release_uri: str, source: str, name: str) -> None:
+        self.path = f"signals/{source}/{name}.parquet"
+        self.uri = join(release_uri, self.path)
+        self.rows: list[Json] = []
+
+    def add(self, record_id: str, signals: Json) -> None:
+        self.rows.append({"id": record_id, **signals})
 
     def close(self) -> list[dict[str, Any]]:
-        files = []
-        if self.plan.config.signals == "separate":
-            path = f"signals/{self.source}/{self.name}.parquet"
-            sha, size = write_signal_table(join(self.plan.release_uri, path), self.signal_rows)
-            files.append(
-                {"kind": "signals", "path": path, "sha256": sha, "bytes": size, "documents": len(self.signal_rows)}
-            )
-        for kind, writer in (("data", self.data), ("rejected", self.rejected)):
-            if writer is None:
-                continue
-            sha, size = writer.close()
-            suffix = writer.suffix
-            files.append(
-                {
-                    "kind": kind,
-                    "path": f"{kind}/{self.source}/{self.name}.{suffix}",
-                    "sha256": sha,
-                    "bytes": size,
-                    "documents": writer.documents,
-                }
-            )
-        return files
+        sha, size = write_signal_table(self.uri, self.rows)
+        return [_file_entry("signals", self.path, sha, size, len(self.rows))]
+
+
+class DataSink:
+    """Kept records in the release format; with a `SignalSink`, their signals go there instead."""
+
+    def __init__(self, release_uri: str, fmt: str, source: str, name: str, signals: SignalSink | None) -> None:
+        self.source, self.name = source, name
+        self.writer: JsonlZstWriter | ParquetWriter = writer_for(fmt, join(release_uri, "data", source, name))
+        self.signals = signals
+
+    def add(self, record: Json) -> None:
+        if self.signals is not None:
+            self.signals.add(record["id"], record["signals"])
+            record["signals"] = {}
+        self.writer.write(record)
+
+    def close(self) -> list[dict[str, Any]]:
+        sha, size = self.writer.close()
+        path = f"data/{self.source}/{self.name}.{self.writer.suffix}"
+        return [_file_entry("data", path, sha, size, self.writer.documents)]
+
+
+class RejectedSink:
+    """Dropped and removed records, each with a `rejected` object (keys sorted); opened on first use."""
+
+    def __init__(self, release_uri: str, source: str, name: str) -> None:
+        self.path = f"rejected/{source}/{name}.jsonl.zst"
+        self.uri = join(release_uri, self.path)
+        self.writer: JsonlZstWriter | None = None
+
+    def add(self, record: Json, why: Json) -> None:
+        if self.writer is None:
+            self.writer = JsonlZstWriter(self.uri)
+        record["rejected"] = orjson.Fragment(orjson.dumps(why, option=orjson.OPT_SORT_KEYS))
+        self.writer.write(record)
+
+    def close(self) -> list[dict[str, Any]]:
+        if self.writer is None:
+            return []
+        sha, size = self.writer.close()
+        return [_file_entry("rejected", self.path, sha, size, self.writer.documents)]
+
+
+class TokenSink:
+    """Counts (and writes) tokens for kept records in batches, then hands them on to the data sink."""
+
+    def __init__(self, tokens: ShardTokens, data: DataSink, *, batch_size: int, per_document: bool) -> None:
+        self.tokens, self.data = tokens, data
+        self.batch_size, self.per_document = batch_size, per_document
+        self.pending: list[Json] = []
+        self.total = 0
+
+    def add(self, record: Json) -> None:
+        self.pending.append(record)
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        counts = self.tokens.add([r["text"] for r in self.pending])
+        self.total += sum(counts)
+        for record, n in zip(self.pending, counts, strict=True):
+            if self.per_document:
+                record["meta"]["tokens"] = n
+            self.data.add(record)
+        self.pending.clear()
+
+    def close(self) -> list[dict[str, Any]]:
+        self.flush()
+        self.tokens.close()
+        return [{**entry, "kind": "tokens"} for entry in self.tokens.files]
 
 
 def write_shard(
@@ -127,85 +190,72 @@ def write_rows(
     shard: int,
     rows: Iterable[tuple[str, RunLine]],
     removed: dict[str, Any],
-    tokens: Any = None,
+    tokens: ShardTokens | None = None,
 ) -> ShardResult:
     """Write one (source, shard) from rows sorted by (id, input digest, json): data, rejected, signals, tokens.
 
     Every engine ends here: the local engine merges run files into `rows`, Beam and Spark sort in their shuffle.
     """
+    config = plan.config
     result = ShardResult(source, shard)
-    out = _Outputs(plan, source, shard)
-    signals = plan.config.signals
-    seen_id: str | None = None
-    pending: list[bytes] = []
-    per_doc_tokens = tokens is not None and plan.config.tokens.per_document
-
-    def flush_tokens() -> None:
-        if tokens is None or not pending:
-            return
-        texts = [orjson.loads(p)["text"] for p in pending]
-        counts = tokens.add(texts)
-        result.tokens = (result.tokens or 0) + sum(counts)
-        for body, n in zip(pending, counts, strict=True):
-            _emit(out, body, n if per_doc_tokens else None, signals)
-        pending.clear()
-
-    for sha, line in rows:
-        faults.checkpoint("write.row")
-        body = fill_sha(line.json, sha)
-        if line.dropped:
-            result.dropped[line.reason] += 1
-            out.reject(body, {"reason": line.reason})
-            continue
-        if line.id == seen_id:  # the same record read twice (one input listed twice, a repeated id field)
-            _count_dup(result, line, "dedup.same_id")
-            if plan.config.rejected:
-                out.reject(body, {"reason": "dedup.same_id", "duplicate_of": line.id})
-            continue
-        seen_id = line.id
-        dup = removed.get(line.id)
-        if dup is not None:
-            _count_dup(result, line, dup["reason"])
-            if plan.config.rejected:
-                out.reject(body, dup)
-            continue
-        _count_kept(result, line)
-        if tokens is None:
-            _emit(out, body, None, signals)
-        else:
-            pending.append(body)
-            if len(pending) >= plan.config.tokens.batch_size:
-                flush_tokens()
-    flush_tokens()
-    result.files = out.close()
+    name = shard_name(shard, "")[:-1]
+    signals = SignalSink(plan.release_uri, source, name) if config.signals == "separate" else None
+    data = DataSink(plan.release_uri, config.format, source, name, signals)
+    rejected = RejectedSink(plan.release_uri, source, name)
+    counted = None
     if tokens is not None:
-        tokens.close()
-        result.files.extend({**entry, "kind": "tokens"} for entry in tokens.files)
+        cfg = config.tokens
+        counted = TokenSink(tokens, data, batch_size=cfg.batch_size, per_document=cfg.per_document)
+    keep = counted.add if counted is not None else data.add
+    for record, why in _decided(rows, removed, result, keep_removed=config.rejected):
+        if why is None:
+            keep(record)
+        else:
+            rejected.add(record, why)
+    if counted is not None:
+        counted.flush()
+    result.files = [*(signals.close() if signals else []), *data.close(), *rejected.close()]
+    if counted is not None:
+        result.files.extend(counted.close())
+        result.tokens = counted.total
     return result
 
 
-def _emit(out: _Outputs, body: bytes, n_tokens: int | None, signals: str) -> None:
-    if n_tokens is None and signals == "inline":
-        out.data.write_line(body)
-        return
-    record = orjson.loads(body)
-    if n_tokens is not None:
-        record["meta"]["tokens"] = n_tokens
-    if signals == "separate":
-        out.signal_rows.append({"id": record["id"], **record["signals"]})
-        record["signals"] = {}
-    out.data.write(record)
+def _decided(
+    rows: Iterable[tuple[str, RunLine]], removed: dict[str, Any], result: ShardResult, *, keep_removed: bool
+) -> Iterator[tuple[Json, Json | None]]:
+    """(record, None) to keep or (record, why) to reject, counted in `result`; removed ones only if kept."""
+    seen_id: str | None = None
+    for sha, line in rows:
+        faults.checkpoint("write.row")
+        record: Json = orjson.loads(line.json)
+        origin = record.get("origin")
+        if isinstance(origin, dict) and "sha256" in origin and origin["sha256"] is None:
+            origin["sha256"] = sha  # the input is hashed while it streams: the map phase could not know it
+        if line.dropped:
+            result.dropped[line.reason] += 1
+            yield record, {"reason": line.reason}
+            continue
+        dup: Json | None
+        if line.id == seen_id:  # the same record read twice (one input listed twice, a repeated id field)
+            dup = {"reason": "dedup.same_id", "duplicate_of": line.id}
+        else:
+            seen_id = line.id
+            dup = removed.get(line.id)
+        if dup is None:
+            _count_kept(result, record)
+            yield record, None
+            continue
+        result.duplicates[dup["reason"]] += 1
+        result.dup_licenses[license_of(record["meta"])] += 1
+        if keep_removed:
+            yield record, dup
 
 
-def _count_kept(result: ShardResult, line: RunLine) -> None:
-    chars, language, lic = orjson.loads(line.facts)
+def _count_kept(result: ShardResult, record: Json) -> None:
+    chars, meta = len(record["text"]), record["meta"]
     result.kept += 1
     result.chars += chars
-    result.kept_licenses[lic] += 1
-    result.languages[language or "unknown"] += 1
+    result.kept_licenses[license_of(meta)] += 1
+    result.languages[meta.get("language") or "unknown"] += 1
     result.lengths[length_bucket(chars)] += 1
-
-
-def _count_dup(result: ShardResult, line: RunLine, reason: str) -> None:
-    result.duplicates[reason] += 1
-    result.dup_licenses[orjson.loads(line.facts)[2]] += 1

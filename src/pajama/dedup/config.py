@@ -17,7 +17,7 @@ Normalization = Literal["case", "whitespace", "punctuation", "digits", "unicode"
 class ExactConfig(_Strict):
     enabled: bool = Field(True, description="drop documents whose normalized text hashes equal")
     normalize: list[Normalization] = Field(
-        default_factory=lambda: ["whitespace"], description="normalizations applied before hashing"
+        default_factory=lambda: list[Normalization](["whitespace"]), description="normalizations applied before hashing"
     )
     url: bool = Field(False, description="also dedup web documents by normalized meta.url, keeping the latest")
 

@@ -262,9 +262,9 @@ def cluster_step(stars: Iterable[tuple[Node, Iterable[Node]]], max_cluster: int)
     for start, size in zip(kept.starts.tolist(), kept.sizes.tolist(), strict=True):  # clusters in label order
         summary.size_counts[size] = summary.size_counts.get(size, 0) + 1
         if size > max_cluster or summary.largest is None or size > summary.largest[0]:
-            group = kept.nodes[start : start + size]
-            info = describe(docs, group, int(group[0]), "minhash")
-            label = distinct[int(group.min())]
+            cluster = kept.nodes[start : start + size]
+            info = describe(docs, cluster, int(cluster[0]), "minhash")
+            label = distinct[int(cluster.min())]
             if size > max_cluster:
                 summary.oversized.append((label, info))
             if summary.largest is None or size > summary.largest[0]:

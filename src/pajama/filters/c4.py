@@ -14,7 +14,7 @@ from typing import Any
 import fsspec
 
 from pajama.errors import ConfigError
-from pajama.filter import Verdict
+from pajama.filter import Edit, SignalFilter, TextTransform, Verdict
 from pajama.filters.signals import count_sentences, stats_for
 from pajama.record import Record
 from pajama.registry import register_filter
@@ -28,7 +28,7 @@ LINE_RULES = ("too_long_word", "no_end_mark", "too_few_words", "javascript", "po
 
 @register_filter("c4")
 @dataclass(frozen=True, kw_only=True)
-class C4:
+class C4(TextTransform):
     """C4's line removals and page rules (Raffel et al. 2020, section 2.2).
 
     Every line (`str.splitlines`, stripped; blank lines are dropped as layout) goes through, in order:
@@ -63,18 +63,15 @@ class C4:
     filter_policy: bool = True
     page_rules_on_all_lines: bool = False
 
-    def __call__(self, record: Record) -> Verdict:
+    def transform(self, record: Record) -> Edit:
         kept, s = self._clean(record.text)
-        verdict = self.decide(s)
-        if not verdict.kept:
-            return verdict
         new_text = "\n".join(kept)
         if new_text == record.text:
-            return verdict
+            return Edit(new_text, s)
         edit = {"lines_removed": s["lines_removed"], "citations_removed": s["citations_removed"]}
         edit["removed_by_rule"] = {r: s[f"removed_{r}"] for r in LINE_RULES if s[f"removed_{r}"]}
         edit["chars_before"], edit["chars_after"] = len(record.text), len(new_text)
-        return Verdict.keep(s, text=new_text, edit=edit)
+        return Edit(new_text, s, edit)
 
     def decide(self, s: Mapping[str, Any]) -> Verdict:
         if self.filter_lorem_ipsum and s["lorem_ipsum"]:
@@ -153,7 +150,7 @@ _WORD_RUN = re.compile(r"\w+")
 
 @register_filter("c4_badwords")
 @dataclass(frozen=True, kw_only=True)
-class C4BadWords:
+class C4BadWords(SignalFilter):
     """Drop pages containing a word from a bad-words list (Raffel et al. 2020 used the "List of Dirty,
     Naughty, Obscene or Otherwise Bad Words"; pajama ships no list: name one by path or URI).
 
@@ -169,13 +166,13 @@ class C4BadWords:
             raise ConfigError("c4_badwords.words", "required: a path or URI of a word list, one entry per line")
         load_word_list(self.words)
 
-    def __call__(self, record: Record) -> Verdict:
+    def signals(self, record: Record) -> Mapping[str, Any]:
         simple, pattern = load_word_list(self.words)
         lower = record.text.lower()
         n = sum(1 for w in _WORD_RUN.findall(lower) if w in simple) if simple else 0
         if pattern is not None:
             n += len(pattern.findall(lower))
-        return self.decide({"bad_words": n})
+        return {"bad_words": n}
 
     def decide(self, s: Mapping[str, Any]) -> Verdict:
         if s["bad_words"] > self.max_bad_words:
@@ -185,7 +182,7 @@ class C4BadWords:
 
 @register_filter("c4_paragraph")
 @dataclass(frozen=True, kw_only=True)
-class C4Paragraph:
+class C4Paragraph(SignalFilter):
     """Keep pages with at least min_paragraphs lines of at least min_paragraph_chars characters
     (mC4's rule, Xue et al. 2021: "at least three lines of 200 or more characters"). A line is a
     non-blank stripped line, as everywhere in pajama's filters.
@@ -194,9 +191,9 @@ class C4Paragraph:
     min_paragraphs: int = 3
     min_paragraph_chars: int = 200
 
-    def __call__(self, record: Record) -> Verdict:
+    def signals(self, record: Record) -> Mapping[str, Any]:
         long_lines = sum(1 for line in stats_for(record).lines if len(line) >= self.min_paragraph_chars)
-        return self.decide({"long_lines": long_lines})
+        return {"long_lines": long_lines}
 
     def decide(self, s: Mapping[str, Any]) -> Verdict:
         if s["long_lines"] < self.min_paragraphs:

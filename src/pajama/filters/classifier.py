@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pajama.errors import ConfigError
-from pajama.filter import Verdict
+from pajama.filter import SignalFilter, Verdict
 from pajama.record import Record
 from pajama.registry import register_filter
 
@@ -56,7 +56,7 @@ def label_probability(model: Any, text: str, label: str) -> float:
 
 @register_filter("quality_classifier")
 @dataclass(frozen=True, kw_only=True)
-class QualityClassifier:
+class QualityClassifier(SignalFilter):
     """Keep documents whose fastText probability of positive_label is at least min_score.
 
     The default threshold 0.25 and labels (wiki vs cc) are RedPajama-v1's Common Crawl classifier's.
@@ -77,9 +77,9 @@ class QualityClassifier:
                 "quality_classifier.model", f"no such file: {self.model} (train one: pajama classifier train)"
             )
 
-    def __call__(self, record: Record) -> Verdict:
+    def signals(self, record: Record) -> Mapping[str, Any]:
         model = load_model(self.model.removeprefix("file://"))
-        return self.decide({"score": round(label_probability(model, record.text, self.positive_label), 6)})
+        return {"score": round(label_probability(model, record.text, self.positive_label), 6)}
 
     def decide(self, s: Mapping[str, Any]) -> Verdict:
         if s["score"] < self.min_score:

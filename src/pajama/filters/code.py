@@ -26,10 +26,11 @@ meta.path (the GitHub reader's); a record without a path passes it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pajama.filter import Verdict
+from pajama.filter import Edit, TextTransform, Verdict
 from pajama.options import describe
 from pajama.record import Record
 from pajama.registry import Preset, register_filter, register_preset
@@ -81,7 +82,7 @@ def _alnum_alpha(text: str) -> tuple[int, int]:
 
 @register_filter("code_quality")
 @dataclass(frozen=True, kw_only=True)
-class CodeQuality:
+class CodeQuality(TextTransform):
     """RedPajama v1 GitHub file rules (see module docstring for the definitions and the citation)."""
 
     max_line_length: int = 1000
@@ -93,14 +94,26 @@ class CodeQuality:
     #: header comments removed before the statistics: RedPajama-v1's rule, pajama's `notice` rule, or none
     header_comments: HeaderRule = "redpajama"
 
-    def __call__(self, record: Record) -> Verdict:
+    def transform(self, record: Record) -> Edit:
+        """Header comments removed (the rule in `header_comments`), then the statistics of what is left."""
         path = record.meta.get("path")
         if self.extensions and isinstance(path, str) and not path.endswith(self.extensions):
-            return Verdict.drop("code_quality.extension")
+            return Edit(record.text, {"extension": False})
         text = strip_header_comments(record.text, self.header_comments)
+        if not text.strip():
+            return Edit(record.text, {"empty": True})
         s = code_signals(text)
+        if text == record.text:
+            return Edit(record.text, s)
+        edit = {"removed": f"header_comments.{self.header_comments}", "chars": len(record.text) - len(text)}
+        return Edit(text, s, edit)
+
+    def decide(self, s: Mapping[str, Any]) -> Verdict:
+        """Rules on the signals; `extension` and `empty` are decided before any statistic is computed."""
+        for precheck in ("extension", "empty"):
+            if precheck in s:
+                return Verdict.drop(f"code_quality.{precheck}")
         checks = (
-            (not text.strip(), "empty"),
             (s["max_line_length"] > self.max_line_length, "max_line_length"),
             (s["avg_line_length"] > self.max_avg_line_length, "avg_line_length"),
             (s["alphanum_fraction"] < self.min_alphanum_fraction, "alphanum_fraction"),
@@ -109,9 +122,6 @@ class CodeQuality:
         for failed, reason in checks:
             if failed:
                 return Verdict.drop(f"code_quality.{reason}", s)
-        if text != record.text:
-            edit = {"removed": f"header_comments.{self.header_comments}", "chars": len(record.text) - len(text)}
-            return Verdict.keep(s, text=text, edit=edit)
         return Verdict.keep(s)
 
 

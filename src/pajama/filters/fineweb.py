@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pajama.filter import Verdict
+from pajama.filter import SignalFilter, Verdict
 from pajama.filters.signals import duplicates, ratio, stats_for
 from pajama.record import Record
 from pajama.registry import register_filter
@@ -46,7 +46,7 @@ _TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")
 
 @register_filter("fineweb")
 @dataclass(frozen=True, kw_only=True)
-class FineWeb:
+class FineWeb(SignalFilter):
     """Drop list-like and boilerplate-heavy pages (Penedo et al. 2024), as datatrove decides them.
 
     Lines are the pieces of `text.split("\\n")` that are not blank, unstripped (a line ending in ". "
@@ -83,7 +83,7 @@ class FineWeb:
     tokens: Literal["datatrove", "words"] = "datatrove"
     strip_lines: bool = False
 
-    def __call__(self, record: Record) -> Verdict:
+    def signals(self, record: Record) -> dict[str, Any]:
         text = record.text
         lines = [line for line in text.split("\n") if line.strip()]
         if self.strip_lines:
@@ -97,7 +97,7 @@ class FineWeb:
             "dup_line_chars_frac": ratio(duplicates(lines)[1], len(text) - newlines),
             "newlines_per_word": ratio(newlines, self._token_count(record)) if n_lines else 0.0,
         }
-        return self.decide(s)
+        return s
 
     def _token_count(self, record: Record) -> int:
         language = record.meta.get("language") if self.language == "auto" else self.language

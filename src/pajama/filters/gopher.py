@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pajama.filter import Verdict
+from pajama.filter import SignalFilter, Verdict
 from pajama.filters.signals import GOPHER_STOP_WORDS, ratio, stats_for
 from pajama.record import Record
 from pajama.registry import register_filter
@@ -21,7 +21,7 @@ from pajama.registry import register_filter
 
 @register_filter("gopher_quality")
 @dataclass(frozen=True, kw_only=True)
-class GopherQuality:
+class GopherQuality(SignalFilter):
     """Drop documents that do not look like prose (Rae et al. 2021, appendix A).
 
     Rules, in the order they are checked (the first failing rule names the drop):
@@ -50,8 +50,8 @@ class GopherQuality:
     min_alpha_words_frac: float = 0.8
     min_stop_words: int = 2
 
-    def __call__(self, record: Record) -> Verdict:
-        return self.decide(gopher_quality_signals(record))
+    def signals(self, record: Record) -> Mapping[str, Any]:
+        return gopher_quality_signals(record)
 
     def decide(self, s: Mapping[str, Any]) -> Verdict:
         name = "gopher_quality"
@@ -96,7 +96,7 @@ DUP_NGRAMS = {5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.10}
 
 @register_filter("gopher_repetition")
 @dataclass(frozen=True, kw_only=True)
-class GopherRepetition:
+class GopherRepetition(SignalFilter):
     """Drop repetitive documents (Rae et al. 2021, appendix A, table A1).
 
     Duplicate lines / paragraphs: the fraction of lines (paragraphs) that repeat an earlier one,
@@ -126,8 +126,8 @@ class GopherRepetition:
     max_dup_9gram_frac: float | None = DUP_NGRAMS[9]
     max_dup_10gram_frac: float | None = DUP_NGRAMS[10]
 
-    def __call__(self, record: Record) -> Verdict:
-        return self.decide(gopher_repetition_signals(record))
+    def signals(self, record: Record) -> Mapping[str, Any]:
+        return gopher_repetition_signals(record)
 
     def decide(self, s: Mapping[str, Any]) -> Verdict:
         rules = [

@@ -10,10 +10,11 @@ model on the text. An empty `keep` keeps every language and applies only the sco
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pajama.filter import Verdict
+from pajama.filter import SignalFilter, Verdict
 from pajama.record import Record
 from pajama.registry import register_filter
 from pajama.text.langid import identify_one, model_name, resolve_model_path
@@ -21,7 +22,7 @@ from pajama.text.langid import identify_one, model_name, resolve_model_path
 
 @register_filter("language")
 @dataclass(frozen=True, kw_only=True)
-class LanguageFilter:
+class LanguageFilter(SignalFilter):
     """Keep records whose language is in `keep` (all when empty) with score >= `min_score`."""
 
     keep: list[str] = field(default_factory=list)
@@ -31,8 +32,13 @@ class LanguageFilter:
     def __post_init__(self) -> None:
         resolve_model_path(self.model)  # a missing model file is a config error, found before any work
 
-    def __call__(self, record: Record) -> Verdict:
+    def signals(self, record: Record) -> Mapping[str, Any]:
+        """language and score; `computed` (not stored) says the guess is new, not the reader's."""
         language, score, computed = self._guess(record)
+        return {"language": language, "score": score, "computed": computed}
+
+    def decide(self, s: Mapping[str, Any]) -> Verdict:
+        language, score = s["language"], s["score"]
         signals = {"language": language, "score": score}
         meta = {"language": language, "language_score": score, "language_model": model_name(self.model)}
         if language is None:
@@ -41,7 +47,7 @@ class LanguageFilter:
             return Verdict.drop("language.not_kept", signals)
         if score < self.min_score:
             return Verdict.drop("language.low_score", signals)
-        return Verdict.keep(signals, meta=meta if computed else None)
+        return Verdict.keep(signals, meta=meta if s.get("computed") else None)
 
     def _guess(self, record: Record) -> tuple[str | None, float, bool]:
         meta: dict[str, Any] = record.meta

@@ -15,9 +15,11 @@ LicenseRef-* terms are allowed only when listed in `allow` by their exact name.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from pajama.filter import Verdict
+from pajama.filter import SignalFilter, Verdict
 from pajama.licenses.expr import Expr, ExpressionError, evaluate, parse
 from pajama.record import Record
 from pajama.registry import register_filter
@@ -56,7 +58,7 @@ def normalize_id(lic: str) -> str:
 
 @register_filter("license")
 @dataclass(frozen=True, kw_only=True)
-class LicensePolicy:
+class LicensePolicy(SignalFilter):
     """Keep documents whose meta.license satisfies allow/policy and avoids deny (see module docstring)."""
 
     allow: tuple[str, ...] = ()
@@ -92,8 +94,12 @@ class LicensePolicy:
             return not lic.startswith("LicenseRef-") or lic in self.allow
         return key in allowed
 
-    def __call__(self, record: Record) -> Verdict:
-        lic = record.meta.get("license")
+    def signals(self, record: Record) -> Mapping[str, Any]:
+        """The record's license expression and evidence; none of it is stored (meta already holds it)."""
+        return {"license": record.meta.get("license"), "confidence": record.meta.get("license_confidence")}
+
+    def decide(self, signals: Mapping[str, Any]) -> Verdict:
+        lic = signals.get("license")
         if not isinstance(lic, str) or not lic.strip():
             return Verdict.drop("license.unknown")
         if lic.strip() == NO_LICENSE:
@@ -105,7 +111,7 @@ class LicensePolicy:
         if not ok:
             first = failing[0]
             return Verdict.drop("license.unknown" if first == "LicenseRef-unknown" else f"license.{first}")
-        confidence = record.meta.get("license_confidence")
+        confidence = signals.get("confidence")
         if isinstance(confidence, int | float) and confidence < self.min_confidence:
             return Verdict.drop("license.weak_evidence")
         return Verdict.keep()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pajama.errors import ConfigError
-from pajama.filter import Verdict
+from pajama.filter import SignalFilter, Verdict
 from pajama.record import Record
 from pajama.registry import register_filter
 
@@ -66,7 +66,7 @@ def perplexity(model: Any, text: str, *, normalize: bool = True) -> tuple[float,
 
 @register_filter("perplexity")
 @dataclass(frozen=True, kw_only=True)
-class Perplexity:
+class Perplexity(SignalFilter):
     """Score documents with a KenLM model and bucket them the CCNet way.
 
     bucket: "head" when perplexity < head_cutoff, "tail" when > tail_cutoff, else "middle".
@@ -96,9 +96,9 @@ class Perplexity:
         if self.head_cutoff > self.tail_cutoff:
             raise ConfigError("perplexity.head_cutoff", "must not be above tail_cutoff")
 
-    def __call__(self, record: Record) -> Verdict:
+    def signals(self, record: Record) -> Mapping[str, Any]:
         pp, tokens = perplexity(load_model(self.model.removeprefix("file://")), record.text, normalize=self.normalize)
-        return self.decide({"perplexity": round(pp, 1), "lm_tokens": tokens})
+        return {"perplexity": round(pp, 1), "lm_tokens": tokens}
 
     def bucket(self, pp: float) -> Bucket:
         return "head" if pp < self.head_cutoff else "tail" if pp > self.tail_cutoff else "middle"

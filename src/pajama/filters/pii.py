@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pajama.filter import Verdict
+from pajama.filter import Edit, TextTransform, Verdict
 from pajama.record import Record
 from pajama.registry import register_filter
 
@@ -49,7 +49,7 @@ def _valid_ipv6(candidate: str) -> bool:
 
 @register_filter("pii")
 @dataclass(frozen=True, kw_only=True)
-class PII:
+class PII(TextTransform):
     """Replace e-mail addresses, IPv4/IPv6 addresses and phone numbers with placeholders.
 
     Order: e-mails, then IP addresses (validated with `ipaddress`), then phone numbers (digit groups
@@ -64,7 +64,7 @@ class PII:
     ip_placeholder: str = "<IP_ADDRESS>"
     phone_placeholder: str = "<PHONE_NUMBER>"
 
-    def __call__(self, record: Record) -> Verdict:
+    def transform(self, record: Record) -> Edit:
         text = record.text
         counts = {"emails": 0, "ip_addresses": 0, "phone_numbers": 0}
         if "email" in self.kinds and "@" in text:
@@ -77,10 +77,9 @@ class PII:
             counts["ip_addresses"] = n4 + n6
         if "phone" in self.kinds:
             text, counts["phone_numbers"] = PHONE.subn(self.phone_placeholder, text)
-        verdict = self.decide(counts)
         if not self.redact or text == record.text:
-            return verdict
-        return Verdict.keep(counts, text=text, edit={k: v for k, v in counts.items() if v})
+            return Edit(record.text, counts)
+        return Edit(text, counts, {k: v for k, v in counts.items() if v})
 
     def _replace_ipv6(self, text: str) -> tuple[str, int]:
         found = 0

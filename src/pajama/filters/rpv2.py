@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 import orjson
 
 from pajama.errors import ConfigError
-from pajama.filter import Verdict
+from pajama.filter import SignalFilter, Verdict
 from pajama.filters import rpv2_lists
 from pajama.filters.rpv2_signals import WordLists, rpv2_signals
 from pajama.record import Record
@@ -40,7 +40,7 @@ Bounds = tuple[float | None, float | None]
 
 @register_filter("rpv2", version=2)
 @dataclass(frozen=True, kw_only=True)
-class RedPajamaV2:
+class RedPajamaV2(SignalFilter):
     """Record RedPajama-v2's signals and drop documents outside the `bounds` (none by default).
 
     `bounds` maps an RP-v2 field name to `[low, high]` (inclusive; null: unbounded), checked in the order
@@ -68,14 +68,14 @@ class RedPajamaV2:
         if self.ut1 is not None and (problem := rpv2_lists.check_ut1_folder(self.ut1)):
             raise ConfigError("rpv2.ut1", problem)
 
-    def __call__(self, record: Record) -> Verdict:
+    def signals(self, record: Record) -> dict[str, Any]:
         language = rpv2_lists.base_language(record.meta.get("language")) or rpv2_lists.base_language(self.language)
         lists = WordLists(
             stop_words=rpv2_lists.stop_words(language),
             bad_words=rpv2_lists.bad_words(self.ldnoobw, language),
             ut1=rpv2_lists.ut1_index(self.ut1) if self.ut1 is not None else None,
         )
-        return self.decide(rpv2_signals(record.text, lists, _domain(record.meta.get("url"))))
+        return rpv2_signals(record.text, lists, _domain(record.meta.get("url")))
 
     def decide(self, signals: Mapping[str, Any]) -> Verdict:
         for name, (low, high) in self.bounds.items():

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import gzip
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import fsspec
 
 from pajama.errors import ConfigError
-from pajama.filter import Verdict
+from pajama.filter import SignalFilter, Verdict
 from pajama.record import Record
 from pajama.registry import register_filter
 
@@ -98,7 +100,7 @@ def url_prefixes(url: str) -> list[str]:
 
 @register_filter("url")
 @dataclass(frozen=True, kw_only=True)
-class UrlFilter:
+class UrlFilter(SignalFilter):
     """Drop records whose URL host (or a parent domain) or URL (or a parent path) is blocklisted."""
 
     domain_lists: list[str] = field(default_factory=list)
@@ -110,21 +112,36 @@ class UrlFilter:
         for uri in (*self.domain_lists, *self.url_lists):
             _list_files(uri, "domains")  # a missing list is a config error, found before any work
 
-    def __call__(self, record: Record) -> Verdict:
+    def signals(self, record: Record) -> Mapping[str, Any]:
+        """{"match": the first blocklisted domain or URL prefix}, {"malformed": True}, or nothing."""
         url = record.meta.get("url")
         if not isinstance(url, str) or not url:
-            return Verdict.keep()
+            return {}
         try:
             host = urlsplit(url if "://" in url else "http://" + url).hostname or ""
             prefixes = url_prefixes(url)
         except ValueError:  # e.g. a bad IPv6 literal: no blocklist can name it
-            return Verdict.keep({"malformed": True})
-        domains = load_entries("domain", tuple(self.domain_lists), tuple(self.domains))
+            return {"malformed": True}
+        domains = self._domains()
         for suffix in domain_suffixes(host) if host else ():
             if suffix in domains:
-                return Verdict.drop("url.blocked_domain", {"match": suffix})
-        urls = load_entries("url", tuple(self.url_lists), tuple(self.urls))
+                return {"match": suffix}
+        urls = self._urls()
         for prefix in prefixes:
             if prefix in urls:
-                return Verdict.drop("url.blocked_url", {"match": prefix})
-        return Verdict.keep()
+                return {"match": prefix}
+        return {}
+
+    def decide(self, signals: Mapping[str, Any]) -> Verdict:
+        match = signals.get("match")
+        if match is not None and match in self._domains():
+            return Verdict.drop("url.blocked_domain", {"match": match})
+        if match is not None and match in self._urls():
+            return Verdict.drop("url.blocked_url", {"match": match})
+        return Verdict.keep({"malformed": True} if signals.get("malformed") else None)
+
+    def _domains(self) -> frozenset[str]:
+        return load_entries("domain", tuple(self.domain_lists), tuple(self.domains))
+
+    def _urls(self) -> frozenset[str]:
+        return load_entries("url", tuple(self.url_lists), tuple(self.urls))

@@ -225,8 +225,8 @@ def readme_licenses(text: str) -> Iterator[tuple[str, str]]:
     for m in _STATEMENT.finditer(text):
         if names := names_in(m.group(1)):
             yield " AND ".join(names), "statement"
-    if m := _NONCOMMERCIAL.search(text):
-        window = text[max(0, m.start() - 200) : m.end() + 200].lower()
+    if nc := _NONCOMMERCIAL.search(text):
+        window = text[max(0, nc.start() - 200) : nc.end() + 200].lower()
         if any(w in window for w in ("cop", "distribut", "use", "licen")):
             yield NONCOMMERCIAL, "non-commercial terms"
 

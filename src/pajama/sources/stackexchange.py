@@ -122,8 +122,8 @@ class StackExchangeReader:
                     accepted_id=accepted, license_override=self.license,
                 )  # fmt: skip
                 yield Doc(text, meta, {"post_id": qid}, f"{site}/{qid}")
-            for a in answers:
-                yield Skip(merged, {"post_id": a.id, "question_id": qid})
+            for answer in answers:
+                yield Skip(merged, {"post_id": answer.id, "question_id": qid})
 
 
 def _duplicates(index: PostIndex) -> Iterator[ReadItem]:

@@ -65,7 +65,8 @@ class NumpyWriter:
         except BaseException:
             idx.abort()
             raise
-        tokens_entry = {"path": self.tokens.path, "sha256": _sha256_file(self.tokens), "format": "numpy"}
+        tokens_entry: dict[str, Any] = {"path": self.tokens.path, "sha256": _sha256_file(self.tokens)}
+        tokens_entry["format"] = "numpy"
         tokens_entry["bytes"] = self.header_size + self.count * self.dtype.itemsize
         idx_entry = {"path": idx.path, "sha256": idx.sha.hexdigest(), "bytes": idx.size, "format": "numpy"}
         self.tokens.commit()

@@ -95,16 +95,16 @@ class ShardTokens:
                 continue
             ids = self.tokenizer.encode_batch(batch)
             counts.extend(len(x) for x in ids)
-            self._write(ids)
+            self._write(self.prefix, ids)
         self.documents += len(texts)
         self.tokens += sum(counts)
         return counts
 
-    def _write(self, ids: list[list[int]]) -> None:
+    def _write(self, prefix: str, ids: list[list[int]]) -> None:
         if not ids:
             return
         if not self._writers:
-            self._writers = [WRITERS[fmt](self.prefix, self.dtype) for fmt in dict.fromkeys(self.cfg.formats)]
+            self._writers = [WRITERS[fmt](prefix, self.dtype) for fmt in dict.fromkeys(self.cfg.formats)]
         flat: list[int] = []
         for doc in ids:
             flat += self.before

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import os
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -25,8 +26,10 @@ def _drop_paragraph(text: str) -> str:
 def build(out: Path) -> None:
     folder = out / "docs"
     os.makedirs(folder, exist_ok=True)
-    rows = [{"id": f"pydoc:{name}", "text": text, "meta": {"title": name, "license": "PSF-2.0"}}
-            for name, text in topic_texts()]
+    rows: list[dict[str, Any]] = [
+        {"id": f"pydoc:{name}", "text": text, "meta": {"title": name, "license": "PSF-2.0"}}
+        for name, text in topic_texts()
+    ]
     half = len(rows) // 2
     lines = [orjson.dumps(r) for r in rows[:half]]
     # Bad lines on purpose: the quickstart shows that they are counted, not lost.
@@ -44,6 +47,7 @@ def build(out: Path) -> None:
     import pyarrow.parquet as pq
 
     dup = rows[: len(rows) // 4]  # an earlier snapshot of the same topics: exact duplicates for dedup
-    table = pa.Table.from_pylist([{"id": f"snapshot:{r['id']}", "text": r["text"], "title": r["meta"]["title"]}
-                                  for r in dup])
+    table = pa.Table.from_pylist(
+        [{"id": f"snapshot:{r['id']}", "text": r["text"], "title": r["meta"]["title"]} for r in dup]
+    )
     pq.write_table(table, folder / "snapshot.parquet", compression="zstd")

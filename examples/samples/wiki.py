@@ -13,7 +13,7 @@ import bz2
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from pajama.samples.arxiv import topic_sections
+from examples.samples.arxiv import topic_sections
 
 TOPICS = ("execmodel", "compound", "exceptions", "import", "naming", "specialnames")
 _WIKI_ENTITIES = {c: f"&#{ord(c)};" for c in "[]{}|'<&=*#:;~_"}
