@@ -160,7 +160,7 @@ def run(
     plan: Plan, executor: Executor, *, fresh: bool = False, overwrite: bool = False, progress: Any = None
 ) -> dict[str, Any]:
     """Build the release; returns the manifest. Safe to rerun after a crash: finished work is reused."""
-    from pajama.manifests.builder import finalize_release
+    from pajama.build.release import finalize_release
 
     started = time.time()
     check_release_slot(plan, overwrite=overwrite)

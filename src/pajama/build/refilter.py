@@ -26,7 +26,7 @@ from pajama.build.plan import Plan, SourcePlan
 from pajama.build.runs import RunLine
 from pajama.build.write import ShardResult, write_rows
 from pajama.errors import ConfigError
-from pajama.manifests.builder import finalize_release
+from pajama.build.release import finalize_release
 from pajama.manifests.verify import load_manifest
 from pajama.record import Record
 from pajama.shardio import read_shard

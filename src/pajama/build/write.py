@@ -13,13 +13,12 @@ import orjson
 from pajama import faults
 from pajama.build.plan import Plan
 from pajama.build.runs import RunLine, fill_sha, merge_runs
+from pajama.manifests.schema import LENGTH_BUCKETS
 from pajama.sharding import shard_name
 from pajama.shardio import JsonlZstWriter, write_signal_table, writer_for
 from pajama.storage import join
 
 log = logging.getLogger(__name__)
-
-LENGTH_BUCKETS = [0, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000, 1_000_000]
 
 
 @dataclass
