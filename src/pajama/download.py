@@ -37,7 +37,7 @@ from pajama._transfer import (
     version_key,
 )
 from pajama.errors import CheckFailed, ConfigError, PajamaError
-from pajama.manifests.verify import parse_sums, check_accounting, check_digest, check_schema, verify
+from pajama.manifests.verify import check_accounting, check_digest, check_schema, parse_sums, verify
 from pajama.storage import atomic_write, sha256_file
 
 log = logging.getLogger(__name__)

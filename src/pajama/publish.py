@@ -27,7 +27,7 @@ import yaml
 
 from pajama._transfer import HUB_PREFIX, FsspecRemote, Remote, version_key
 from pajama.errors import CheckFailed, ConfigError
-from pajama.manifests.verify import parse_sums, load_manifest, verify
+from pajama.manifests.verify import load_manifest, parse_sums, verify
 from pajama.storage import CHUNK, atomic_write, join, local_path
 
 INDEX = "versions.json"

@@ -71,6 +71,10 @@ class InputResult:
             "features": self.features,
         }
 
+    def counters(self) -> dict[str, int]:
+        """What engines tally on their own (accumulators, metrics) to check the results against."""
+        return {"records": self.records, "documents": self.documents}
+
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> InputResult:
         r = cls(d["source"], d["uri"], d["name"], d["sha256"], d["bytes"], d["records"], d["documents"])

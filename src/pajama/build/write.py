@@ -52,6 +52,10 @@ class ShardResult:
             "tokens": self.tokens,
         }
 
+    def counters(self) -> dict[str, int]:
+        """What engines tally on their own (accumulators, metrics) to check the results against."""
+        return {"kept": self.kept}
+
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> ShardResult:
         r = cls(d["source"], d["shard"], d["files"], d["kept"])
