@@ -103,9 +103,10 @@ def imports(source: str, module: str, *, is_package: bool = False) -> Iterator[E
                     yield Edge(module, base, a.name, node.lineno)
                 aliases[a.asname or a.name] = f"{base}.{a.name}"
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
-            if node.attr.startswith("_") and not node.attr.startswith("__"):
-                yield Edge(module, aliases[node.value.id], node.attr, node.lineno)
+        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+            continue
+        if node.value.id in aliases and node.attr.startswith("_") and not node.attr.startswith("__"):
+            yield Edge(module, aliases[node.value.id], node.attr, node.lineno)
 
 
 def is_module(dotted: str) -> bool:

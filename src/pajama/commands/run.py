@@ -63,7 +63,7 @@ def main(args: argparse.Namespace) -> int:
 def engine_choice(config: config_mod.Config, args: argparse.Namespace) -> tuple[str, int | None, dict[str, Any]]:
     """The config's `engine:` section with the command line on top. Options the config gives for one
     engine do not follow `--engine` to another."""
-    section = config.engine or config_mod.EngineConfig()
+    section = config.engine or config_mod.EngineConfig.model_validate({})
     name = args.engine or section.name
     options = dict(section.options) if name == section.name else {}
     for key, value in config_mod.parse_overrides(args.engine_opts, flag="--engine-opt"):

@@ -29,7 +29,9 @@ class SparkOptions(BaseModel):
     """`engine.options` of the Spark engine (`--engine-opt master=yarn`; spark.key=value settings after `--`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    master: str | None = Field(None, description="local[N] (default: local[workers]), spark://host:7077, yarn, k8s://...")
+    master: str | None = Field(
+        None, description="local[N] (default: local[workers]), spark://host:7077, yarn, k8s://..."
+    )
     conf: dict[str, str] = Field(default_factory=dict, description="Spark settings, e.g. spark.executor.memory: 4g")
     py_files: list[str] = Field(default_factory=list, description="wheels or zips shipped to every executor")
 

@@ -100,5 +100,5 @@ def _rereader(name: str, options: dict[str, Any]) -> Rereads | None:
     cls = registry.get_reader(name, "reader")
     if not callable(getattr(cls, "reread", None)):
         return None
-    reader = options_mod.build(cls, options, "reader.options")
+    reader: object = options_mod.build(cls, options, "reader.options")
     return reader if isinstance(reader, Rereads) else None
