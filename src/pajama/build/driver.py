@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 from pajama import faults
 from pajama.build.pipeline import InputResult, process_input
 from pajama.build.plan import Plan, SourcePlan
-from pajama.build.release import finalize_release
+from pajama.build.release import finalize_release, minhash_files
 from pajama.build.slot import check_release_slot, preflight
 from pajama.build.token_files import relative_token_paths, shard_tokens
 from pajama.build.write import ShardResult, write_shard
 from pajama.engine import DedupShuffle, Executor, UsesWorkDir
-from pajama.storage import InputFile, join, local_path, sha256_file
+from pajama.storage import InputFile, join, sha256_file
 
 if TYPE_CHECKING:
     from pajama.dedup.stage import DedupResult
@@ -136,7 +136,7 @@ def _dedup_phase(
     result = _dedup_result(plan, feature_files, executor)
     signature_files: list[dict[str, Any]] = []
     if dedup.minhash is not None and dedup.minhash.store_signatures:
-        signature_files = _signature_files(plan, feature_files, result)
+        signature_files = minhash_files(plan, feature_files, result)
     removed = {
         k: {"reason": v.reason, "duplicate_of": v.duplicate_of, "cluster_id": v.cluster_id}
         for k, v in result.removed.items()
@@ -162,19 +162,6 @@ def _dedup_result(plan: Plan, feature_files: list[str], executor: Executor) -> D
     faults.checkpoint("dedup.saved")
     work.rename(work.dedup_result + ".tmp", work.dedup_result)
     return result
-
-
-def _signature_files(plan: Plan, feature_files: list[str], result: DedupResult) -> list[dict[str, Any]]:
-    from pajama.dedup.stage import write_signatures
-
-    base = (local_path(plan.release_uri) or plan.release_uri).rstrip("/")
-    out: list[dict[str, Any]] = []
-    for path in write_signatures(feature_files, base, shards=plan.config.shards, result=result):
-        sha, size = sha256_file(path)
-        rel = path.removeprefix(base + "/")
-        source = rel.split("/")[1]
-        out.append({"kind": "minhash", "path": rel, "sha256": sha, "bytes": size, "documents": None, "source": source})
-    return out
 
 
 def _feature_path(plan: Plan, r: InputResult) -> str:

@@ -11,7 +11,7 @@ import shutil
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -22,6 +22,9 @@ from pajama.errors import InputError, RecordError
 from pajama.filter import apply_verdict
 from pajama.record import Doc, Failure, Record, Skip, canonical_json, make_id, normalize_text
 from pajama.storage import InputFile
+
+if TYPE_CHECKING:
+    from pajama.dedup.features import Featurizer
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +170,7 @@ def run_stages(
 
 
 def iter_input(
-    plan: Plan, src: SourcePlan, inp: InputFile, result: InputResult, featurizer: Any = None
+    plan: Plan, src: SourcePlan, inp: InputFile, result: InputResult, featurizer: Featurizer | None = None
 ) -> Iterator[tuple[str, str, bytes, bytes]]:
     """The map phase over one input as a stream of (id, status, facts, json) rows (see pajama.build.runs).
 
@@ -228,7 +231,7 @@ def _finish(inp: InputFile, result: InputResult) -> tuple[str, int]:
         return "", 0
 
 
-def make_featurizer(plan: Plan, src: SourcePlan) -> Any:
+def make_featurizer(plan: Plan, src: SourcePlan) -> Featurizer | None:
     dedup = plan.config.dedup
     if dedup.exact is None and dedup.minhash is None:
         return None

@@ -9,12 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pajama.build.pipeline import InputResult
 from pajama.build.plan import Plan
 from pajama.build.write import ShardResult
 from pajama.manifests.builder import SCHEMA, accounting, code_info, release_digest, seal_release
+from pajama.storage import local_path, sha256_file
+
+if TYPE_CHECKING:
+    from pajama.dedup.stage import DedupResult
 
 
 def _sum(counters: Iterable[dict[str, int]]) -> dict[str, int]:
@@ -152,3 +156,17 @@ def finalize_release(
     manifest = build_manifest(plan, engine, inputs, shards, dedup, started=started, extra_files=extra_files or [])
     seal_release(plan.release_uri, manifest, report=plan.config.report)
     return manifest
+
+
+def minhash_files(plan: Plan, feature_files: list[str], result: DedupResult) -> list[dict[str, Any]]:
+    """Write the MinHash signatures into the release (minhash/<source>/...); their manifest file entries."""
+    from pajama.dedup.stage import write_signatures
+
+    base = (local_path(plan.release_uri) or plan.release_uri).rstrip("/")
+    out: list[dict[str, Any]] = []
+    for path in write_signatures(feature_files, base, shards=plan.config.shards, result=result):
+        sha, size = sha256_file(path)
+        rel = path.removeprefix(base + "/")
+        source = rel.split("/")[1]
+        out.append({"kind": "minhash", "path": rel, "sha256": sha, "bytes": size, "documents": None, "source": source})
+    return out

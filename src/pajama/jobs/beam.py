@@ -14,7 +14,7 @@ from __future__ import annotations
 import pickle
 import tempfile
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,6 +22,10 @@ from pajama.engine import Counted, deliver
 from pajama.registry import register_engine
 from pajama.storage import atomic_write
 from pajama.workdir import WorkDir
+
+if TYPE_CHECKING:
+    from pajama.dedup.config import DedupConfig
+    from pajama.dedup.stage import DedupResult
 
 NAMESPACE = "pajama"
 T = TypeVar("T")
@@ -115,8 +119,14 @@ class BeamExecutor:
         return counted
 
     def resolve_dedup(
-        self, feature_files: list[str], cfg: Any, *, work_dir: str, workers: int = 1, previous: Sequence[str] = ()
-    ) -> Any:
+        self,
+        feature_files: list[str],
+        cfg: DedupConfig,
+        *,
+        work_dir: str,
+        workers: int = 1,
+        previous: Sequence[str] = (),
+    ) -> DedupResult:
         """The dedup decision with Beam transforms (jobs/beam_dedup.py); equal to dedup.stage.resolve()'s."""
         from pajama.jobs.beam_dedup import resolve
 

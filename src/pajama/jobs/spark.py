@@ -13,13 +13,17 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from pajama.engine import Counted, deliver
 from pajama.errors import ConfigError
 from pajama.registry import register_engine
+
+if TYPE_CHECKING:
+    from pajama.dedup.config import DedupConfig
+    from pajama.dedup.stage import DedupResult
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -119,8 +123,14 @@ class SparkExecutor:
         deliver("spark accumulator", tasks, results, done, counted.value, self.counters)
 
     def resolve_dedup(
-        self, feature_files: list[str], cfg: Any, *, work_dir: str, workers: int = 1, previous: Sequence[str] = ()
-    ) -> Any:
+        self,
+        feature_files: list[str],
+        cfg: DedupConfig,
+        *,
+        work_dir: str,
+        workers: int = 1,
+        previous: Sequence[str] = (),
+    ) -> DedupResult:
         """The dedup decision in Spark's shuffle (jobs/spark_dedup.py); equal to dedup.stage.resolve()'s."""
         from pajama.jobs.spark_dedup import resolve
 
