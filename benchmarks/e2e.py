@@ -20,8 +20,8 @@ from benchmarks import measure
 
 ENGINES = {
     "local": ["--engine", "local"],
-    "beam": ["--engine", "beam", "--runner", "DirectRunner"],
-    "spark": ["--engine", "spark", "--master", "local[{workers}]"],
+    "beam": ["--engine", "beam", "--engine-opt", "runner=DirectRunner"],
+    "spark": ["--engine", "spark", "--engine-opt", "master=local[{workers}]"],
 }
 FILTERS: list[Any] = [{"language": {"keep": ["en"], "min_score": 0.65}}, "gopher", "c4", "fineweb"]
 

@@ -37,7 +37,7 @@ from pajama._transfer import (
     version_key,
 )
 from pajama.errors import CheckFailed, ConfigError, PajamaError
-from pajama.manifests.verify import _parse_sums, check_accounting, check_digest, check_schema, verify
+from pajama.manifests.verify import check_accounting, check_digest, check_schema, parse_sums, verify
 from pajama.storage import atomic_write, sha256_file
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def locate(uri: str, version: str | None = None) -> Located:
     sums_raw = remote.read(prefix + "SHA256SUMS")
     if sums_raw is None:
         raise CheckFailed(f"{remote.label}{prefix}SHA256SUMS: missing (not a sealed release)")
-    sums = dict(_parse_sums(sums_raw.decode()))
+    sums = dict(parse_sums(sums_raw.decode()))
     if sums.get("manifest.json") != hashlib.sha256(raw).hexdigest():
         raise CheckFailed(f"{remote.label}{prefix}manifest.json: sha256 does not match SHA256SUMS")
     return Located(remote, prefix, manifest, raw, sums, sums_raw)

@@ -27,7 +27,7 @@ import yaml
 
 from pajama._transfer import HUB_PREFIX, FsspecRemote, Remote, version_key
 from pajama.errors import CheckFailed, ConfigError
-from pajama.manifests.verify import _parse_sums, load_manifest, verify
+from pajama.manifests.verify import load_manifest, parse_sums, verify
 from pajama.storage import CHUNK, atomic_write, join, local_path
 
 INDEX = "versions.json"
@@ -54,7 +54,7 @@ def publish(release: str, to: str, *, private: bool = False, workers: int = 4) -
         )
     manifest = load_manifest(release)
     with fsspec.open(join(release, "SHA256SUMS"), "r") as f:
-        sums = dict(_parse_sums(f.read()))
+        sums = dict(parse_sums(f.read()))
     if to.startswith(HUB_PREFIX):
         from pajama._hub_publish import publish_hub
 

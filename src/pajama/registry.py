@@ -1,7 +1,8 @@
-"""Registry of readers, filters and presets under stable, versioned names (`gopher_quality@1`).
+"""Registry of readers, filters, presets and engines under stable, versioned names (`gopher_quality@1`).
 
-Built-in modules in `pajama.sources` and `pajama.filters` register themselves on import; third-party
-plugins come in through the entry-point groups `pajama.readers`, `pajama.filters` and `pajama.presets`.
+Built-in modules in `pajama.sources` and `pajama.filters` register themselves on import, the engines when
+`pajama.jobs` is imported; third-party plugins come in through the entry-point groups `pajama.readers`,
+`pajama.filters`, `pajama.presets` and `pajama.engines`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ T = TypeVar("T")
 _READERS: dict[str, type] = {}
 _FILTERS: dict[str, type] = {}
 _PRESETS: dict[str, Preset] = {}
+_ENGINES: dict[str, type] = {}
 _discovered = False
 
 
@@ -58,6 +60,19 @@ def register_filter(name: str, *, version: int = 1) -> Callable[[type[T]], type[
     return _register(_FILTERS, "filter", name, version)
 
 
+def register_engine(name: str, *, options: type | None = None, version: int = 1) -> Callable[[type[T]], type[T]]:
+    """An engine class (pajama.engine.Executor), built as `cls(workers=N, **options)`; `options` is the
+    pydantic model that validates its `engine.options` (none: it takes no options)."""
+
+    def deco(cls: type[T]) -> type[T]:
+        from pajama.engine import NoOptions
+
+        cls.options_model = options or NoOptions  # type: ignore[attr-defined]
+        return _register(_ENGINES, "engine", name, version)(cls)
+
+    return deco
+
+
 def register_preset(preset: Preset) -> Preset:
     _PRESETS[preset.name] = preset
     return preset
@@ -74,7 +89,8 @@ def discover() -> None:
         for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
             if not info.name.startswith("_"):
                 importlib.import_module(f"{package}.{info.name}")
-    for group in ("pajama.readers", "pajama.filters", "pajama.presets"):
+    importlib.import_module("pajama.jobs")  # registers the built-in engines
+    for group in ("pajama.readers", "pajama.filters", "pajama.presets", "pajama.engines"):
         for ep in entry_points(group=group):
             try:
                 ep.load()
@@ -109,6 +125,17 @@ def get_filter(spec: str, key: str = "filters") -> type:
 
 def get_preset(spec: str, key: str = "filters") -> Preset:
     return _lookup(_PRESETS, "preset", spec, key)  # type: ignore[no-any-return]
+
+
+def get_engine(spec: str, key: str = "engine") -> tuple[type, type]:
+    """The engine class and its options model."""
+    cls = _lookup(_ENGINES, "engine", spec, key)
+    return cls, cls.options_model
+
+
+def engines() -> dict[str, type]:
+    discover()
+    return dict(sorted(_ENGINES.items()))
 
 
 def is_preset(name: str) -> bool:

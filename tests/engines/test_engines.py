@@ -16,14 +16,15 @@ ENGINES = [
     ("local", ["--workers", "1"]),
     ("local", ["--workers", "2"]),
     ("beam", ["--workers", "2"]),
-    ("spark", ["--master", "local[2]"]),
+    ("spark", ["--engine-opt", "master=local[2]"]),
 ]
 
 
 def _runs(workdir: Path, config: Path) -> dict[str, dict]:
     manifests = {}
     for engine, extra in ENGINES:
-        label = f"{engine}{''.join(extra)}".replace("[", "").replace("]", "")
+        label = f"{engine}{''.join(extra)}".replace("--engine-opt", "--")
+        label = "".join(c for c in label if c not in "[]=")
         out = workdir / f"out-{label}"
         proc = pajama("run", str(config), "--engine", engine, *extra, "--output", str(out), cwd=workdir)
         assert proc.returncode == 0, f"{label}: {proc.stderr[-3000:]}"

@@ -36,6 +36,17 @@ class SourceConfig(_Strict):
     license: dict[str, Any] | None = Field(None, description="license policy: {allow: [...]} or {policy: name}")
 
 
+class EngineConfig(_Strict):
+    """`engine: {name: spark, workers: 2, options: {master: "local[2]"}}`: where the run's tasks run.
+
+    The engine never changes a byte of the release (DESIGN.md, "Determinism"), so this section is left out
+    of `config_sha256`: the same config resumes its checkpoints on another engine."""
+
+    name: str = Field("local", description="a registered engine (pajama list engines): local, beam, spark")
+    workers: int | None = Field(None, ge=1, description="worker processes or executor slots (default: the engine's)")
+    options: dict[str, Any] = Field(default_factory=dict, description="the engine's typed options")
+
+
 class Config(_Strict):
     dataset: str = Field(description="release name")
     version: str = Field(description="semver of this release")
@@ -56,6 +67,7 @@ class Config(_Strict):
     report: bool = Field(True, description="write README.md (dataset card) and report.html with the release")
     index: bool = Field(True, description="write index/ (ids, URLs, text hashes) so `pajama query` answers at once")
     work_dir: str | None = Field(None, description="local folder for checkpoints and spill files")
+    engine: EngineConfig | None = Field(None, description="the engine and its options (CLI: --engine, --engine-opt)")
 
     @field_validator("dataset")
     @classmethod
@@ -80,14 +92,15 @@ class Config(_Strict):
         return v
 
     def sha256(self) -> str:
-        return hashlib.sha256(canonical_json(self.resolved()).encode()).hexdigest()
+        """The digest of what decides the release's bytes: every key but `engine`."""
+        return hashlib.sha256(canonical_json(self.model_dump(mode="json", exclude={"engine"})).encode()).hexdigest()
 
     def resolved(self) -> dict[str, Any]:
-        """The fully resolved config (defaults filled in) as recorded in the manifest."""
-        return self.model_dump(mode="json")
+        """The fully resolved config (defaults filled in) as recorded in the manifest; `engine` when given."""
+        return self.model_dump(mode="json", exclude={"engine"} if self.engine is None else None)
 
 
-def _set_dotted(tree: dict[str, Any], dotted: str, value: Any) -> None:
+def set_dotted(tree: dict[str, Any], dotted: str, value: Any) -> None:
     parts = dotted.split(".")
     node: Any = tree
     for part in parts[:-1]:
@@ -104,12 +117,13 @@ def _set_dotted(tree: dict[str, Any], dotted: str, value: Any) -> None:
         node[last] = value
 
 
-def parse_overrides(pairs: list[str]) -> list[tuple[str, Any]]:
+def parse_overrides(pairs: list[str], *, flag: str = "--set") -> list[tuple[str, Any]]:
+    """`key=value` pairs (values are YAML: 8, true, [a, b], {k: v}); a pair without `=` names `flag`."""
     out = []
     for pair in pairs:
         key, sep, raw = pair.partition("=")
         if not sep or not key:
-            raise ConfigError("--set", f"expected key=value, got {pair!r}")
+            raise ConfigError(flag, f"expected key=value, got {pair!r}")
         out.append((key.strip(), yaml.safe_load(raw) if raw else ""))
     return out
 
@@ -153,5 +167,5 @@ def load(path: str | Path, overrides: list[str] | None = None) -> Config:
     except yaml.YAMLError as e:
         raise ConfigError("CONFIG", f"{path} is not valid YAML: {e}") from None
     for key, value in parse_overrides(overrides or []):
-        _set_dotted(raw, key, value)
+        set_dotted(raw, key, value)
     return validate(raw)

@@ -1,30 +1,37 @@
 """The run: plan -> map (per input) -> dedup -> write (per shard) -> manifest, with checkpoints.
 
-Engines supply an Executor that runs map and write tasks somewhere (processes, Beam, Spark); the order
-of phases, the checkpoints and the manifest live here, once.
+An engine (pajama.engine.Executor) runs the map and write tasks somewhere (processes, Beam, Spark) and
+hands their results back; the order of phases lives here, once. Where checkpoints go is pajama.workdir,
+whether the release may be written is build/slot.py, token files are build/token_files.py, and the
+manifest is build/release.py.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import shutil
 import time
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-import fsspec
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from pajama import faults
 from pajama.build.pipeline import InputResult, process_input
-from pajama.build.plan import Plan, SourcePlan, input_key
+from pajama.build.plan import Plan, SourcePlan
+from pajama.build.release import finalize_release, minhash_files
+from pajama.build.slot import check_release_slot, preflight
+from pajama.build.token_files import relative_token_paths, shard_tokens
 from pajama.build.write import ShardResult, write_shard
-from pajama.errors import ConfigError
-from pajama.storage import InputFile, atomic_write, join, local_path
+from pajama.engine import DedupShuffle, Executor, UsesWorkDir
+from pajama.storage import InputFile, join, sha256_file
+
+if TYPE_CHECKING:
+    from pajama.dedup.stage import DedupResult
+    from pajama.progress import Progress
 
 log = logging.getLogger(__name__)
+
+#: What the dedup decision removed, by id: {reason, duplicate_of, cluster_id}, as rejected/ records it.
+Removed = dict[str, dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -41,21 +48,6 @@ class WriteTask:
     runs: list[tuple[str, str]]
 
 
-class Executor(Protocol):
-    name: str
-    workers: int
-
-    def run_map(self, plan: Plan, tasks: Sequence[MapTask], done: Callable[[MapTask, InputResult], None]) -> None: ...
-
-    def run_write(
-        self,
-        plan: Plan,
-        tasks: Sequence[WriteTask],
-        removed: dict[str, Any],
-        done: Callable[[WriteTask, ShardResult], None],
-    ) -> None: ...
-
-
 def source_by_name(plan: Plan, name: str) -> SourcePlan:
     return next(s for s in plan.sources if s.name == name)
 
@@ -67,107 +59,32 @@ def map_one(plan: Plan, task: MapTask) -> InputResult:
     fresh = InputFile(uri=inp.uri, name=inp.name, source=inp.source, is_dir=inp.is_dir)
     result = process_input(plan, src, fresh, task.out_dir)
     faults.checkpoint("map.result")
-    with atomic_write(map_result_path(task), "w") as f:
-        json.dump(result.to_json(), f)
+    plan.work.save_json(plan.work.map_done(task.out_dir), result.to_json())
     return result
 
 
-def shard_tokens(plan: Plan, source: str, shard: int) -> Any:
-    """Token counting (and token shard writing) for one data shard, when the config names a tokenizer."""
-    if not plan.config.tokenizer or not (plan.config.tokens.count or plan.config.tokens.write):
-        return None
-    from pajama.tokenization.stage import ShardTokens, load_tokenizer
-
-    tok = load_tokenizer(plan.config.tokenizer)
-    prefix = None
-    if plan.config.tokens.write:
-        base = local_path(plan.release_uri) or plan.release_uri
-        prefix = os.path.join(base, "tokens", _safe(tok.name), source, f"part-{shard:05d}")
-    return ShardTokens(tok, plan.config.tokens, prefix)
-
-
-def map_result_path(task: MapTask) -> str:
-    return os.path.join(task.out_dir, "result.json")
-
-
-def write_one(plan: Plan, task: WriteTask, removed: dict[str, Any]) -> ShardResult:
+def write_one(plan: Plan, removed: Removed, task: WriteTask) -> ShardResult:
+    """Write one (source, shard) and mark it done."""
     tokens = shard_tokens(plan, task.source, task.shard)
     result = write_shard(plan, task.source, task.shard, task.runs, removed, tokens)
     relative_token_paths(plan, result)
     faults.checkpoint("write.done")
-    with atomic_write(shard_done_path(plan, task.source, task.shard), "w") as f:
-        json.dump(result.to_json(), f)
+    plan.work.save_json(plan.work.shard_done(task.source, task.shard), result.to_json())
     return result
 
 
-def _safe(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
-
-
-def relative_token_paths(plan: Plan, result: ShardResult) -> None:
-    """Token writers report local paths; the manifest lists every file relative to the release."""
-    base = (local_path(plan.release_uri) or plan.release_uri).rstrip("/") + "/"
-    for entry in result.files:
-        entry["path"] = entry["path"].removeprefix(base)
-
-
-def shard_done_path(plan: Plan, source: str, shard: int) -> str:
-    return os.path.join(plan.work_dir, "write", source, f"{shard:05d}.json")
-
-
-def _map_dir(plan: Plan, src: SourcePlan, inp: InputFile) -> str:
-    return os.path.join(plan.work_dir, "map", src.name, input_key(inp))
-
-
-def check_release_slot(plan: Plan, *, overwrite: bool) -> None:
-    fs, path = fsspec.core.url_to_fs(plan.release_uri)
-    if fs.exists(f"{path}/manifest.json") and not _unsealed_by_same_config(fs, path, plan):
-        if not overwrite:
-            raise ConfigError(
-                "version", f"release {plan.release_uri} already exists; bump `version` or pass --overwrite"
-            )
-        fs.rm(path, recursive=True)
-
-
-def _unsealed_by_same_config(fs: Any, path: str, plan: Plan) -> bool:
-    """A crash between manifest.json and SHA256SUMS (which seals a release) leaves it unfinished: the
-    same config may resume it; a sealed release, or one another config began, is never touched."""
-    if fs.exists(f"{path}/SHA256SUMS"):
-        return False
-    try:
-        with fs.open(f"{path}/manifest.json", "rb") as f:
-            return bool(json.load(f).get("config_sha256") == plan.config_sha256)
-    except (OSError, ValueError):
-        return False
-
-
-def preflight(plan: Plan) -> None:
-    """Fail before any work when the release or work folder cannot be written."""
-    from pajama.errors import OutputError
-
-    for where, uri in (("work_dir", plan.work_dir), ("output", plan.release_uri)):
-        try:
-            fs, path = fsspec.core.url_to_fs(uri)
-            fs.makedirs(path, exist_ok=True)
-            with atomic_write(join(uri, ".pajama-write-check"), "w") as f:
-                f.write("ok")
-            fs.rm(f"{path.rstrip('/')}/.pajama-write-check")
-        except OSError as e:
-            raise OutputError(f"{where} {uri} is not writable: {e.strerror or e}") from None
-
-
 def run(
-    plan: Plan, executor: Executor, *, fresh: bool = False, overwrite: bool = False, progress: Any = None
+    plan: Plan, executor: Executor, *, fresh: bool = False, overwrite: bool = False, progress: Progress | None = None
 ) -> dict[str, Any]:
     """Build the release; returns the manifest. Safe to rerun after a crash: finished work is reused."""
-    from pajama.manifests.builder import finalize_release
-
     started = time.time()
     check_release_slot(plan, overwrite=overwrite)
-    if fresh and os.path.isdir(plan.work_dir):
-        shutil.rmtree(plan.work_dir)
+    if fresh:
+        plan.work.clear()
     preflight(plan)
     prepare_stages(plan)
+    if isinstance(executor, UsesWorkDir):
+        executor.attach(plan.work)
     inputs = _map_phase(plan, executor, progress)
     removed, dedup_stats, signature_files = _dedup_phase(plan, inputs, executor)
     shards = _write_phase(plan, executor, inputs, removed, progress)
@@ -175,25 +92,7 @@ def run(
     counters: dict[str, int] | None = getattr(executor, "counters", None)
     if counters:
         engine["counters"] = dict(sorted(counters.items()))
-    return finalize_release(
-        plan,
-        engine,
-        inputs,
-        shards,
-        dedup_stats,
-        started=started,
-        extra_files=signature_files,
-        before_manifest=index_hook(plan),
-    )
-
-
-def index_hook(plan: Plan) -> Any:
-    """`index/` for `pajama query`, written just before the manifest when the config asks for it."""
-    if not plan.config.index:
-        return None
-    from pajama.build.release_index import write_index
-
-    return write_index
+    return finalize_release(plan, engine, inputs, shards, dedup_stats, started=started, extra_files=signature_files)
 
 
 def prepare_stages(plan: Plan) -> None:
@@ -208,16 +107,15 @@ def prepare_stages(plan: Plan) -> None:
                 prepare()
 
 
-def _map_phase(plan: Plan, executor: Executor, progress: Any) -> list[InputResult]:
+def _map_phase(plan: Plan, executor: Executor, progress: Progress | None) -> list[InputResult]:
     results: dict[tuple[str, int], InputResult] = {}
     todo: list[MapTask] = []
     for src in plan.sources:
         for i, inp in enumerate(src.inputs):
-            out_dir = _map_dir(plan, src, inp)
-            marker = os.path.join(out_dir, "result.json")
-            if os.path.exists(marker):
-                with open(marker) as f:
-                    results[(src.name, i)] = InputResult.from_json(json.load(f))
+            out_dir = plan.work.map_dir(src.name, inp)
+            saved = plan.work.load_if_done(plan.work.map_done(out_dir))
+            if saved is not None:
+                results[(src.name, i)] = InputResult.from_json(saved)
             else:
                 todo.append(MapTask(src.name, i, out_dir))
     if progress is not None:
@@ -228,7 +126,7 @@ def _map_phase(plan: Plan, executor: Executor, progress: Any) -> list[InputResul
         if progress is not None:
             progress.advance("read", result.documents)
 
-    executor.run_map(plan, todo, done)
+    executor.map(partial(map_one, plan), todo, done)
     ordered = [results[(s.name, i)] for s in plan.sources for i in range(len(s.inputs))]
     return ordered + [_missing_result(s.name, m) for s in plan.sources for m in s.missing]
 
@@ -242,46 +140,16 @@ def _missing_result(source: str, pattern: str) -> InputResult:
 
 
 def _dedup_phase(
-    plan: Plan, inputs: list[InputResult], executor: Any = None
-) -> tuple[dict[str, Any], dict[str, Any] | None, list[dict[str, Any]]]:
+    plan: Plan, inputs: list[InputResult], executor: Executor
+) -> tuple[Removed, dict[str, Any] | None, list[dict[str, Any]]]:
     dedup = plan.config.dedup
     if dedup.exact is None and dedup.minhash is None:
         return {}, None, []
-    from pajama.dedup.stage import DedupResult, resolve, write_signatures
-
-    saved = os.path.join(plan.work_dir, "dedup.result")
     feature_files = [_feature_path(plan, r) for r in inputs if r.features]
-    if os.path.exists(saved):
-        result = DedupResult.load(saved)
-    else:
-        faults.checkpoint("dedup.resolve")
-        # An engine may resolve in its own shuffle (Spark, Beam); the result must equal the local one.
-        resolver = getattr(executor, "resolve_dedup", None) or resolve
-        result = resolver(
-            feature_files, dedup, work_dir=os.path.join(plan.work_dir, "dedup"), workers=1, previous=list(dedup.against)
-        )
-        faults.checkpoint("dedup.save")
-        result.save(saved + ".tmp")  # then renamed: a crash inside save must not leave a partial result to load
-        faults.checkpoint("dedup.saved")
-        os.replace(saved + ".tmp", saved)
+    result = _dedup_result(plan, feature_files, executor)
     signature_files: list[dict[str, Any]] = []
     if dedup.minhash is not None and dedup.minhash.store_signatures:
-        from pajama.storage import sha256_file
-
-        base = (local_path(plan.release_uri) or plan.release_uri).rstrip("/")
-        for path in write_signatures(feature_files, base, shards=plan.config.shards, result=result):
-            sha, size = sha256_file(path)
-            rel = path.removeprefix(base + "/")
-            signature_files.append(
-                {
-                    "kind": "minhash",
-                    "path": rel,
-                    "sha256": sha,
-                    "bytes": size,
-                    "documents": None,
-                    "source": rel.split("/")[1],
-                }
-            )
+        signature_files = minhash_files(plan, feature_files, result)
     removed = {
         k: {"reason": v.reason, "duplicate_of": v.duplicate_of, "cluster_id": v.cluster_id}
         for k, v in result.removed.items()
@@ -289,26 +157,44 @@ def _dedup_phase(
     return removed, result.stats, signature_files
 
 
+def _dedup_result(plan: Plan, feature_files: list[str], executor: Executor) -> DedupResult:
+    """The saved decision of an earlier attempt, else resolved now (in the engine's shuffle when it has one)."""
+    from pajama.dedup.stage import DedupResult, resolve
+
+    work, dedup = plan.work, plan.config.dedup
+    if work.exists(work.dedup_result):
+        return DedupResult.load(work.dedup_result)
+    faults.checkpoint("dedup.resolve")
+    # An engine may resolve in its own shuffle (Spark, Beam); the result must equal the local one.
+    resolver = executor.resolve_dedup if isinstance(executor, DedupShuffle) else resolve
+    result: DedupResult = resolver(
+        feature_files, dedup, work_dir=work.dedup_scratch, workers=1, previous=list(dedup.against)
+    )
+    faults.checkpoint("dedup.save")
+    result.save(work.dedup_result + ".tmp")  # then renamed: a crash inside save must not leave a partial result
+    faults.checkpoint("dedup.saved")
+    work.rename(work.dedup_result + ".tmp", work.dedup_result)
+    return result
+
+
 def _feature_path(plan: Plan, r: InputResult) -> str:
     src = source_by_name(plan, r.source)
-    inp = next(i for i in src.inputs if i.uri == r.uri)
-    return os.path.join(_map_dir(plan, src, inp), r.features or "")
+    return f"{plan.work.map_dir(src.name, _input_of(src, r))}/{r.features or ''}"
 
 
 def _write_phase(
-    plan: Plan, executor: Executor, inputs: list[InputResult], removed: dict[str, Any], progress: Any
+    plan: Plan, executor: Executor, inputs: list[InputResult], removed: Removed, progress: Progress | None
 ) -> list[ShardResult]:
     results: dict[tuple[str, int], ShardResult] = {}
     todo: list[WriteTask] = []
     for src in plan.sources:
         for shard in range(plan.config.shards):
-            marker = shard_done_path(plan, src.name, shard)
-            if os.path.exists(marker) and _shard_files_intact(plan, marker):
-                with open(marker) as f:
-                    results[(src.name, shard)] = ShardResult.from_json(json.load(f))
+            saved = plan.work.load_if_done(plan.work.shard_done(src.name, shard))
+            if saved is not None and _shard_files_intact(plan, saved):
+                results[(src.name, shard)] = ShardResult.from_json(saved)
                 continue
             runs = [
-                (r.sha256, os.path.join(_map_dir(plan, src, _input_of(src, r)), name))
+                (r.sha256, f"{plan.work.map_dir(src.name, _input_of(src, r))}/{name}")
                 for r in inputs
                 if r.source == src.name and r.runs
                 for s, name in r.runs
@@ -323,7 +209,7 @@ def _write_phase(
         if progress is not None:
             progress.advance("write", result.kept)
 
-    executor.run_write(plan, todo, removed, done)
+    executor.map(partial(write_one, plan, removed), todo, done)
     return [results[(s.name, k)] for s in plan.sources for k in range(plan.config.shards)]
 
 
@@ -331,16 +217,11 @@ def _input_of(src: SourcePlan, r: InputResult) -> InputFile:
     return next(i for i in src.inputs if i.uri == r.uri)
 
 
-def _shard_files_intact(plan: Plan, done_path: str) -> bool:
+def _shard_files_intact(plan: Plan, saved: dict[str, Any]) -> bool:
     """A shard marked done is reused only when every file it wrote is still there, whole."""
-    from pajama.storage import sha256_file
-
-    with open(done_path) as f:
-        files = json.load(f)["files"]
-    for entry in files:
-        uri = join(plan.release_uri, entry["path"])
+    for entry in saved["files"]:
         try:
-            if sha256_file(uri)[0] != entry["sha256"]:
+            if sha256_file(join(plan.release_uri, entry["path"]))[0] != entry["sha256"]:
                 return False
         except FileNotFoundError:
             return False

@@ -11,7 +11,7 @@ import shutil
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -22,6 +22,9 @@ from pajama.errors import InputError, RecordError
 from pajama.filter import run_stage
 from pajama.record import Doc, Failure, Record, Skip, canonical_json, make_id, normalize_text
 from pajama.storage import InputFile
+
+if TYPE_CHECKING:
+    from pajama.dedup.features import Featurizer
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +84,10 @@ class InputResult:
             "contamination": {k: self.contamination[k] for k in sorted(self.contamination)},
             **({} if self.reproducible else {"reproducible": False}),
         }
+
+    def counters(self) -> dict[str, int]:
+        """What engines tally on their own (accumulators, metrics) to check the results against."""
+        return {"records": self.records, "documents": self.documents}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> InputResult:
@@ -175,7 +182,7 @@ def run_stages(
 
 
 def iter_input(
-    plan: Plan, src: SourcePlan, inp: InputFile, result: InputResult, featurizer: Any = None
+    plan: Plan, src: SourcePlan, inp: InputFile, result: InputResult, featurizer: Featurizer | None = None
 ) -> Iterator[tuple[str, str, bytes, bytes]]:
     """The map phase over one input as a stream of (id, status, facts, json) rows (see pajama.build.runs).
 
@@ -238,7 +245,7 @@ def _finish(inp: InputFile, result: InputResult) -> tuple[str, int]:
         return "", 0
 
 
-def make_featurizer(plan: Plan, src: SourcePlan) -> Any:
+def make_featurizer(plan: Plan, src: SourcePlan) -> Featurizer | None:
     dedup = plan.config.dedup
     if dedup.exact is None and dedup.minhash is None:
         return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import glob
-import hashlib
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,7 @@ from pajama import options, registry, retry
 from pajama.build.config import Config, FilterSpec
 from pajama.errors import ConfigError
 from pajama.storage import InputFile, is_remote, join, local_path
+from pajama.workdir import WorkDir
 
 GLOB_MAGIC = ("*", "?", "[")
 
@@ -50,6 +50,11 @@ class Plan:
     sources: list[SourcePlan]
     release_uri: str
     work_dir: str
+
+    @property
+    def work(self) -> WorkDir:
+        """The checkpoint layout of this run (pajama.workdir)."""
+        return WorkDir(self.work_dir)
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -215,13 +220,3 @@ def _fixed_prefix(pattern: str) -> str:
     """The folder part of a glob before its first wildcard: the root that input names are relative to."""
     first = min(pattern.index(c) for c in GLOB_MAGIC if c in pattern)
     return pattern[: pattern.rfind("/", 0, first) + 1]
-
-
-def input_key(inp: InputFile) -> str:
-    """A checkpoint key for one input: its URI plus size and modification time (or ETag) where known."""
-    stat: Any = ""
-    path = inp.local_path
-    if path is not None and os.path.exists(path):
-        st = os.stat(path)
-        stat = f"{st.st_size}:{st.st_mtime_ns}"
-    return hashlib.sha256(f"{inp.source}\0{inp.uri}\0{stat}".encode()).hexdigest()[:24]

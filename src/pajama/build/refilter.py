@@ -23,10 +23,12 @@ from pajama.build import config as config_mod
 from pajama.build import plan as plan_mod
 from pajama.build.pipeline import InputResult, StageCount, license_of, run_stages
 from pajama.build.plan import Plan, SourcePlan
+from pajama.build.release import finalize_release
 from pajama.build.runs import RunLine
+from pajama.build.slot import check_release_slot, preflight
+from pajama.build.token_files import relative_token_paths, shard_tokens
 from pajama.build.write import ShardResult, write_rows
 from pajama.errors import ConfigError
-from pajama.manifests.builder import finalize_release
 from pajama.manifests.verify import load_manifest
 from pajama.record import Record
 from pajama.shardio import read_shard
@@ -37,11 +39,9 @@ def refilter(release: str, overrides: list[str], *, version: str, output: str | 
     old = load_manifest(release)
     raw = dict(old["config"], version=version, parent=old["version"])
     for key, value in config_mod.parse_overrides(overrides):
-        config_mod._set_dotted(raw, key, value)
+        config_mod.set_dotted(raw, key, value)
     plan = plan_mod.build(config_mod.validate(raw), output=output)
     _check_same_chain(plan, old)
-    from pajama.build.driver import check_release_slot, preflight
-
     check_release_slot(plan, overwrite=False)
     preflight(plan)
     started = time.time()
@@ -59,17 +59,7 @@ def refilter(release: str, overrides: list[str], *, version: str, output: str | 
     dedup = old.get("dedup")
     if dedup is not None:
         dedup = dict(dedup, carried_over_from=old["version"])
-    from pajama.build.driver import index_hook
-
-    return finalize_release(
-        plan,
-        {"name": "refilter", "workers": 1},
-        inputs,
-        shards,
-        dedup,
-        started=started,
-        before_manifest=index_hook(plan),
-    )
+    return finalize_release(plan, {"name": "refilter", "workers": 1}, inputs, shards, dedup, started=started)
 
 
 def _check_same_chain(plan: Plan, old: dict[str, Any]) -> None:
@@ -128,8 +118,6 @@ def _refilter_shard(
     counts: dict[str, StageCount],
     licenses: dict[str, Counter[str]],
 ) -> ShardResult:
-    from pajama.build.driver import relative_token_paths, shard_tokens
-
     separate = _signals_of(release, old, src.name, shard)
     rows: list[tuple[str, RunLine]] = []
     removed: dict[str, Any] = {}

@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
-import json
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from pajama.build.release_index import write_index
 from pajama.build.removal import Request, match_kind, minhash_params, near_text_ids, signature_files
 from pajama.build.write import length_bucket
 from pajama.errors import ConfigError
-from pajama.manifests.builder import accounting, release_digest, write_card_and_report, write_sha256sums
+from pajama.manifests.builder import accounting, release_digest, seal_release
 from pajama.manifests.verify import load_manifest
 from pajama.record import canonical_json
 from pajama.shardio import JsonlZstWriter, read_shard, writer_for
@@ -51,13 +50,8 @@ def remove(release: str, request: Request, *, version: str, output: str | None =
         log.warning("removal request %s matched no document of %s: no new version", request.sha256[:12], release)
         return None
     new = _write(release, target, old, found, request, version)
-    write_card_and_report(target, new)
-    if old["config"].get("index", True):
-        write_index(target, new)
-    with atomic_write(join(target, "manifest.json"), "w") as f:
-        json.dump(new, f, indent=2, sort_keys=False)
-        f.write("\n")
-    write_sha256sums(target)
+    index = write_index if old["config"].get("index", True) else None
+    seal_release(target, new, report=bool(old["config"].get("report", True)), before_manifest=index)
     return new
 
 

@@ -21,6 +21,7 @@ from pajama import faults
 from pajama.build.pipeline import license_of
 from pajama.build.plan import Plan
 from pajama.build.runs import RunLine, merge_runs
+from pajama.manifests.schema import LENGTH_BUCKETS
 from pajama.sharding import shard_name
 from pajama.shardio import JsonlZstWriter, ParquetWriter, write_signal_table, writer_for
 from pajama.storage import join
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
     from pajama.tokenization.stage import ShardTokens
 
 log = logging.getLogger(__name__)
-
-LENGTH_BUCKETS = [0, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000, 1_000_000]
 
 
 @dataclass
@@ -63,6 +62,10 @@ class ShardResult:
             "chars": self.chars,
             "tokens": self.tokens,
         }
+
+    def counters(self) -> dict[str, int]:
+        """What engines tally on their own (accumulators, metrics) to check the results against."""
+        return {"kept": self.kept}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> ShardResult:

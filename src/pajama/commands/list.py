@@ -1,4 +1,4 @@
-"""`pajama list [sources|filters|presets]`: what is registered, with versions and options."""
+"""`pajama list [sources|filters|presets|engines]`: what is registered, with versions and options."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pajama import registry
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("list", help="list registered sources, filters and presets")
-    p.add_argument("what", nargs="?", choices=["sources", "filters", "presets"], default=None)
+    p = sub.add_parser("list", help="list registered sources, filters, presets and engines")
+    p.add_argument("what", nargs="?", choices=["sources", "filters", "presets", "engines"], default=None)
     p.set_defaults(func=main)
 
 
@@ -43,4 +43,10 @@ def main(args: argparse.Namespace) -> int:
             print(f"  {name}@{preset.version}  {preset.description}")
             for spec in preset.filters:
                 print(f"      - {spec}")
+    if args.what in (None, "engines"):
+        print("engines:")
+        for name, cls in registry.engines().items():
+            model = cls.options_model  # type: ignore[attr-defined]
+            opts = ", ".join(f"{k}={f.get_default(call_default_factory=True)!r}" for k, f in model.model_fields.items())
+            print(f"  {name}@{getattr(cls, 'version', 1)}  {opts}")
     return 0

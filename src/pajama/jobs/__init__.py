@@ -1,23 +1,8 @@
-"""Engines: thin adapters that run the same plan (local processes, Apache Beam, Spark)."""
+"""Engines: thin executors (pajama.engine.Executor) that run the same tasks on local processes, Apache
+Beam or Spark. Importing this package registers them (pajama.registry.register_engine)."""
 
 from __future__ import annotations
 
-from typing import Any
+from pajama.jobs import beam, local, spark
 
-ENGINES = ("local", "beam", "spark")
-
-
-def get_executor(engine: str, *, workers: int | None = None, **options: Any) -> Any:
-    if engine == "local":
-        from pajama.jobs.local import LocalExecutor
-
-        return LocalExecutor(workers=workers)
-    if engine == "beam":
-        from pajama.jobs.beam import BeamExecutor
-
-        return BeamExecutor(workers=workers, **options)
-    if engine == "spark":
-        from pajama.jobs.spark import SparkExecutor
-
-        return SparkExecutor(workers=workers, **options)
-    raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+__all__ = ["beam", "local", "spark"]

@@ -1,9 +1,9 @@
-"""The Apache Beam engine: map and write tasks as Beam transforms, on any Beam runner.
+"""The Apache Beam engine: each task is one element of a Beam pipeline, on any Beam runner.
 
-Each map task (one input) and each write task (one source shard) is one element; workers call the same
-core functions as the local engine (pajama.build.driver.map_one / write_one) and leave their result files in
-`work_dir`, which the driver reads back once the pipeline finished. Beam metrics counters tally records,
-documents and kept documents independently of those results, and the two are checked against each other.
+Workers call the task function the driver hands over (the same one the local engine calls) and leave
+each result, pickled, in the engine's scratch folder of the work dir; the driver reads them back once the
+pipeline finished (Beam has no general way to return values to the launcher). Beam metrics counters
+tally the results' counters independently, and the two are checked against each other (engine.deliver).
 Runners: the classic DirectRunner locally (the default here: Prism needs to download its binary); on a
 cluster FlinkRunner, SparkRunner or DataflowRunner with pajama shipped as a wheel (`--extra_package
 dist/pajama-*.whl`) or `--setup_file`, and `work_dir`/`output` on storage every worker reaches.
@@ -11,18 +11,36 @@ dist/pajama-*.whl`) or `--setup_file`, and `work_dir`/`output` on storage every 
 
 from __future__ import annotations
 
-import json
+import pickle
+import tempfile
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pajama.build.driver import MapTask, WriteTask, map_one, map_result_path, shard_done_path, write_one
-from pajama.build.pipeline import InputResult
-from pajama.build.plan import Plan
-from pajama.build.write import ShardResult
+from pydantic import BaseModel, ConfigDict, Field
+
+from pajama.engine import Counted, deliver
+from pajama.registry import register_engine
+from pajama.storage import atomic_write
+from pajama.workdir import WorkDir
+
+if TYPE_CHECKING:
+    from pajama.dedup.config import DedupConfig
+    from pajama.dedup.stage import DedupResult
 
 NAMESPACE = "pajama"
+T = TypeVar("T")
+R = TypeVar("R")
 
 
+class BeamOptions(BaseModel):
+    """`engine.options` of the Beam engine (`--engine-opt runner=FlinkRunner`; pipeline args after `--`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    runner: str | None = Field(None, description="DirectRunner (default), FlinkRunner, SparkRunner, DataflowRunner")
+    pipeline_args: list[str] = Field(default_factory=list, description="Beam pipeline options, e.g. --project=P")
+
+
+@register_engine("beam", options=BeamOptions)
 class BeamExecutor:
     name = "beam"
 
@@ -33,6 +51,16 @@ class BeamExecutor:
         self.runner = runner or "DirectRunner"
         self.pipeline_args = list(pipeline_args or [])
         self.counters: dict[str, int] = {}
+        self._work: WorkDir | None = None
+        self._runs = 0
+
+    @staticmethod
+    def from_args(args: list[str]) -> dict[str, Any]:
+        """`pajama run CONFIG --engine beam -- --project=P ...`: the words after `--` are pipeline args."""
+        return {"pipeline_args": args}
+
+    def attach(self, work: WorkDir) -> None:
+        self._work = work
 
     def _options(self) -> Any:
         from apache_beam.options.pipeline_options import PipelineOptions
@@ -46,7 +74,31 @@ class BeamExecutor:
             runner = self.runner
         return runner, PipelineOptions(args)
 
-    def _run(self, label: str, elements: list[Any], fn: Callable[[Any], dict[str, int]]) -> None:
+    def map(self, fn: Callable[[T], R], tasks: Sequence[T], done: Callable[[T, R], None]) -> None:
+        if not tasks:
+            return
+        self._runs += 1
+        label = f"tasks{self._runs}"
+        scratch = self._work.engine_scratch("beam", label) if self._work else tempfile.mkdtemp(prefix="pajama-beam-")
+        work = WorkDir(scratch)
+
+        def run_one(item: tuple[int, T]) -> dict[str, int]:
+            index, task = item
+            result = fn(task)
+            with atomic_write(work.path(f"{index:06d}.pickle"), "wb") as f:
+                pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+            return result.counters() if isinstance(result, Counted) else {}
+
+        counted = self._run(label, list(enumerate(tasks)), run_one)
+        results = []
+        for index in range(len(tasks)):
+            with work.fs.open(work.path(f"{index:06d}.pickle"), "rb") as f:
+                results.append(pickle.load(f))
+        work.clear()
+        deliver("beam", tasks, results, done, counted, self.counters)
+
+    def _run(self, label: str, elements: list[Any], fn: Callable[[Any], dict[str, int]]) -> dict[str, int]:
+        """Run `fn` on every element in one pipeline; the metrics counters its calls reported, summed."""
         import apache_beam as beam
         from apache_beam.metrics import Metrics
         from apache_beam.metrics.metric import MetricsFilter
@@ -57,67 +109,28 @@ class BeamExecutor:
 
         runner, options = self._options()
         pipeline = beam.Pipeline(runner=runner, options=options)
-        _ = pipeline | f"{label}-tasks" >> beam.Create(elements, reshuffle=True) | f"{label}-run" >> beam.Map(work)
+        _ = pipeline | f"{label}-create" >> beam.Create(elements, reshuffle=True) | f"{label}-run" >> beam.Map(work)
         outcome = pipeline.run()
         outcome.wait_until_finish()
+        counted: dict[str, int] = {}
         for counter in outcome.metrics().query(MetricsFilter().with_namespace(NAMESPACE))["counters"]:
             name = counter.key.metric.name
-            self.counters[name] = self.counters.get(name, 0) + int(counter.committed or counter.attempted or 0)
-
-    def run_map(self, plan: Plan, tasks: Sequence[MapTask], done: Callable[[MapTask, InputResult], None]) -> None:
-        if not tasks:
-            return
-        before = dict(self.counters)
-
-        def fn(task: MapTask) -> dict[str, int]:
-            result = map_one(plan, task)
-            return {"records": result.records, "documents": result.documents}
-
-        self._run("map", list(tasks), fn)
-        results = []
-        for task in tasks:
-            with open(map_result_path(task)) as f:
-                result = InputResult.from_json(json.load(f))
-            results.append(result)
-            done(task, result)
-        self._check(before, "records", sum(r.records for r in results))
-        self._check(before, "documents", sum(r.documents for r in results))
-
-    def run_write(
-        self,
-        plan: Plan,
-        tasks: Sequence[WriteTask],
-        removed: dict[str, Any],
-        done: Callable[[WriteTask, ShardResult], None],
-    ) -> None:
-        if not tasks:
-            return
-        before = dict(self.counters)
-
-        def fn(task: WriteTask) -> dict[str, int]:
-            return {"kept": write_one(plan, task, removed).kept}
-
-        self._run("write", list(tasks), fn)
-        results = []
-        for task in tasks:
-            with open(shard_done_path(plan, task.source, task.shard)) as f:
-                result = ShardResult.from_json(json.load(f))
-            results.append(result)
-            done(task, result)
-        self._check(before, "kept", sum(r.kept for r in results))
+            counted[name] = counted.get(name, 0) + int(counter.committed or counter.attempted or 0)
+        return counted
 
     def resolve_dedup(
-        self, feature_files: list[str], cfg: Any, *, work_dir: str, workers: int = 1, previous: Sequence[str] = ()
-    ) -> Any:
+        self,
+        feature_files: list[str],
+        cfg: DedupConfig,
+        *,
+        work_dir: str,
+        workers: int = 1,
+        previous: Sequence[str] = (),
+    ) -> DedupResult:
         """The dedup decision with Beam transforms (jobs/beam_dedup.py); equal to dedup.stage.resolve()'s."""
         from pajama.jobs.beam_dedup import resolve
 
         return resolve(feature_files, cfg, work_dir=work_dir, previous=previous, options=self._options)
-
-    def _check(self, before: dict[str, int], name: str, reported: int) -> None:
-        counted = self.counters.get(name, 0) - before.get(name, 0)
-        if counted != reported:
-            raise RuntimeError(f"beam counter {name}={counted} disagrees with task results ({reported})")
 
 
 def _classic_direct_runner() -> Any:

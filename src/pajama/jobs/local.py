@@ -1,4 +1,4 @@
-"""The local engine: worker processes over inputs, then over shards. The default engine."""
+"""The local engine: worker processes over tasks. The default engine."""
 
 from __future__ import annotations
 
@@ -6,34 +6,29 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from typing import Any
+from typing import Any, TypeVar
 
-from pajama.build.driver import MapTask, WriteTask, map_one, write_one
-from pajama.build.pipeline import InputResult
-from pajama.build.plan import Plan
-from pajama.build.write import ShardResult
+from pajama.registry import register_engine
 
-_PLAN: Plan | None = None
-_REMOVED: dict[str, Any] = {}
+T = TypeVar("T")
+R = TypeVar("R")
 
-
-def _init(plan: Plan, removed: dict[str, Any]) -> None:
-    global _PLAN, _REMOVED
-    _PLAN, _REMOVED = plan, removed
+_FN: Callable[[Any], Any] | None = None
 
 
-def _map(task: MapTask) -> InputResult:
-    if _PLAN is None:
+def _install(fn: Callable[[Any], Any]) -> None:
+    """Pool initializer: the task function (and the plan it carries) arrives once per worker."""
+    global _FN
+    _FN = fn
+
+
+def _call(task: Any) -> Any:
+    if _FN is None:
         raise RuntimeError("worker not initialized")
-    return map_one(_PLAN, task)
+    return _FN(task)
 
 
-def _write(task: WriteTask) -> ShardResult:
-    if _PLAN is None:
-        raise RuntimeError("worker not initialized")
-    return write_one(_PLAN, task, _REMOVED)
-
-
+@register_engine("local")
 class LocalExecutor:
     """Runs tasks in `workers` processes (default: all cores); with one worker, in this process."""
 
@@ -42,42 +37,19 @@ class LocalExecutor:
     def __init__(self, *, workers: int | None = None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
 
-    def run_map(self, plan: Plan, tasks: Sequence[MapTask], done: Callable[[MapTask, InputResult], None]) -> None:
+    def map(self, fn: Callable[[T], R], tasks: Sequence[T], done: Callable[[T, R], None]) -> None:
         if self.workers == 1 or len(tasks) <= 1:
             for task in tasks:
-                done(task, map_one(plan, task))
+                done(task, fn(task))
             return
-        self._pool(plan, {}, _map, tasks, done)
-
-    def run_write(
-        self,
-        plan: Plan,
-        tasks: Sequence[WriteTask],
-        removed: dict[str, Any],
-        done: Callable[[WriteTask, ShardResult], None],
-    ) -> None:
-        if self.workers == 1 or len(tasks) <= 1:
-            for task in tasks:
-                done(task, write_one(plan, task, removed))
-            return
-        self._pool(plan, removed, _write, tasks, done)
-
-    def _pool(
-        self,
-        plan: Plan,
-        removed: dict[str, Any],
-        fn: Callable[[Any], Any],
-        tasks: Sequence[Any],
-        done: Callable[[Any, Any], None],
-    ) -> None:
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init, initargs=(plan, removed)) as pool:
-            pending: dict[Future[Any], Any] = {}
+        with ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_install, initargs=(fn,)) as pool:
+            pending: dict[Future[R], T] = {}
             queue = list(tasks)
             while queue or pending:
                 while queue and len(pending) < self.workers * 2:
                     task = queue.pop(0)
-                    pending[pool.submit(fn, task)] = task
+                    pending[pool.submit(_call, task)] = task
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in finished:
                     done(pending.pop(fut), fut.result())

@@ -1,26 +1,43 @@
-"""The Spark engine: the same map and write tasks as the local engine, scheduled by Spark.
+"""The Spark engine: the same tasks as the local engine, one Spark partition each.
 
-Inputs are the partitions of the map stage; (source, shard) pairs are the partitions of the write stage.
-Workers call the same core functions as the local engine (pajama.build.driver.map_one / write_one), so the
-release is byte-identical. Counters come back through Spark accumulators and are checked against the
-per-task results. Spark needs PYSPARK_PYTHON to name the Python that has pajama installed; this engine
-sets it to the driver's interpreter when it is unset. On a cluster, ship pajama as a wheel
-(`--py-files dist/pajama-*.whl` or `spark.submit.pyFiles`) and put `work_dir` and `output` on storage
-every executor can reach.
+Workers call the task function the driver hands over (broadcast once), so the release is byte-identical;
+results come back by value through `collect`. The results' counters are also tallied through a Spark
+accumulator and the two are checked against each other (engine.deliver). Spark needs PYSPARK_PYTHON
+to name the Python that has pajama installed; this engine sets it to the driver's interpreter when unset.
+On a cluster, ship pajama as a wheel (`--py-files dist/pajama-*.whl` or `spark.submit.pyFiles`) and put
+`work_dir` and `output` on storage every executor can reach.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pajama.build.driver import MapTask, WriteTask, map_one, write_one
-from pajama.build.pipeline import InputResult
-from pajama.build.plan import Plan
-from pajama.build.write import ShardResult
+from pydantic import BaseModel, ConfigDict, Field
+
+from pajama.engine import Counted, deliver
+from pajama.errors import ConfigError
+from pajama.registry import register_engine
+
+if TYPE_CHECKING:
+    from pajama.dedup.config import DedupConfig
+    from pajama.dedup.stage import DedupResult
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class SparkOptions(BaseModel):
+    """`engine.options` of the Spark engine (`--engine-opt master=yarn`; spark.key=value settings after `--`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    master: str | None = Field(
+        None, description="local[N] (default: local[workers]), spark://host:7077, yarn, k8s://..."
+    )
+    conf: dict[str, str] = Field(default_factory=dict, description="Spark settings, e.g. spark.executor.memory: 4g")
+    py_files: list[str] = Field(default_factory=list, description="wheels or zips shipped to every executor")
 
 
 def _session(master: str, app: str, conf: dict[str, str]) -> Any:
@@ -46,6 +63,7 @@ def _zip_name(path: str) -> str:
     return target
 
 
+@register_engine("spark", options=SparkOptions)
 class SparkExecutor:
     name = "spark"
 
@@ -65,6 +83,17 @@ class SparkExecutor:
         self.counters: dict[str, int] = {}
         self._spark: Any = None
 
+    @staticmethod
+    def from_args(args: list[str]) -> dict[str, Any]:
+        """`-- spark.executor.memory=4g spark.submit.pyFiles=dist/pajama.whl`: Spark settings after `--`."""
+        conf = {}
+        for pair in args:
+            key, sep, value = pair.partition("=")
+            if not sep or not key.startswith("spark."):
+                raise ConfigError("--", f"Spark settings after -- are spark.key=value, got {pair!r}")
+            conf[key] = value
+        return {"conf": conf}
+
     @property
     def spark(self) -> Any:
         if self._spark is None:
@@ -74,69 +103,56 @@ class SparkExecutor:
                 self._spark.sparkContext.addPyFile(_zip_name(path))
         return self._spark
 
-    def run_map(self, plan: Plan, tasks: Sequence[MapTask], done: Callable[[MapTask, InputResult], None]) -> None:
+    def map(self, fn: Callable[[T], R], tasks: Sequence[T], done: Callable[[T, R], None]) -> None:
         if not tasks:
             return
         sc = self.spark.sparkContext
-        plan_b = sc.broadcast(plan)
-        records = sc.accumulator(0)
-        documents = sc.accumulator(0)
+        fn_b = sc.broadcast(fn)  # the task function and its plan travel once per executor, not per task
+        counted = sc.accumulator({}, _counts_param())
 
-        def work(item: tuple[int, MapTask]) -> tuple[int, str]:
+        def work(item: tuple[int, T]) -> tuple[int, R]:
             index, task = item
-            result = map_one(plan_b.value, task)
-            records.add(result.records)
-            documents.add(result.documents)
-            return index, json.dumps(result.to_json())
+            result = fn_b.value(task)
+            if isinstance(result, Counted):
+                counted.add(result.counters())
+            return index, result
 
         rdd = sc.parallelize(list(enumerate(tasks)), len(tasks))
-        results = {i: InputResult.from_json(json.loads(r)) for i, r in rdd.map(work).collect()}
-        for i, task in enumerate(tasks):
-            done(task, results[i])
-        self._check("records", records.value, sum(r.records for r in results.values()))
-        self._check("documents", documents.value, sum(r.documents for r in results.values()))
-
-    def run_write(
-        self,
-        plan: Plan,
-        tasks: Sequence[WriteTask],
-        removed: dict[str, Any],
-        done: Callable[[WriteTask, ShardResult], None],
-    ) -> None:
-        if not tasks:
-            return
-        sc = self.spark.sparkContext
-        plan_b = sc.broadcast(plan)
-        removed_b = sc.broadcast(removed)
-        kept = sc.accumulator(0)
-
-        def work(item: tuple[int, WriteTask]) -> tuple[int, str]:
-            index, task = item
-            result = write_one(plan_b.value, task, removed_b.value)
-            kept.add(result.kept)
-            return index, json.dumps(result.to_json())
-
-        rdd = sc.parallelize(list(enumerate(tasks)), len(tasks))
-        results = {i: ShardResult.from_json(json.loads(r)) for i, r in rdd.map(work).collect()}
-        for i, task in enumerate(tasks):
-            done(task, results[i])
-        self._check("kept", kept.value, sum(r.kept for r in results.values()))
+        by_index = dict(rdd.map(work).collect())
+        results = [by_index[i] for i in range(len(tasks))]
+        deliver("spark accumulator", tasks, results, done, counted.value, self.counters)
 
     def resolve_dedup(
-        self, feature_files: list[str], cfg: Any, *, work_dir: str, workers: int = 1, previous: Sequence[str] = ()
-    ) -> Any:
+        self,
+        feature_files: list[str],
+        cfg: DedupConfig,
+        *,
+        work_dir: str,
+        workers: int = 1,
+        previous: Sequence[str] = (),
+    ) -> DedupResult:
         """The dedup decision in Spark's shuffle (jobs/spark_dedup.py); equal to dedup.stage.resolve()'s."""
         from pajama.jobs.spark_dedup import resolve
 
         return resolve(self.spark, feature_files, cfg, previous=previous)
 
-    def _check(self, name: str, counted: int, reported: int) -> None:
-        """Accumulators and task results are two independent tallies of the same numbers."""
-        if counted != reported:
-            raise RuntimeError(f"spark accumulator {name}={counted} disagrees with task results ({reported})")
-        self.counters[name] = self.counters.get(name, 0) + counted
-
     def close(self) -> None:
         if self._spark is not None:
             self._spark.stop()
             self._spark = None
+
+
+def _counts_param() -> Any:
+    """An accumulator of {name: count} dicts (Spark's built-in ones hold one number)."""
+    from pyspark.accumulators import AccumulatorParam
+
+    class Counts(AccumulatorParam):  # type: ignore[type-arg]
+        def zero(self, value: dict[str, int]) -> dict[str, int]:
+            return {}
+
+        def addInPlace(self, a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+            for name, n in b.items():
+                a[name] = a.get(name, 0) + n
+            return a
+
+    return Counts()

@@ -1,15 +1,15 @@
-"""Build manifest.json from the phases' results; write the card, the report, SHA256SUMS (DESIGN.md)."""
+"""What every release holds besides its data: the digest, code facts, the accounting law, card, report and
+SHA256SUMS (DESIGN.md). The build layer (pajama.build.release) fills the manifest from a run's results and
+seals it here; this module knows manifests, not plans."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import logging
 import platform
 import re
 import subprocess
-from collections import Counter
 from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
@@ -18,9 +18,6 @@ from typing import Any
 import fsspec
 
 from pajama import __version__, faults
-from pajama.build.pipeline import InputResult
-from pajama.build.plan import Plan
-from pajama.build.write import ShardResult
 from pajama.storage import atomic_write, join
 
 log = logging.getLogger(__name__)
@@ -75,74 +72,6 @@ def _git_commit() -> str | None:
     return out.stdout.strip() or None
 
 
-def _sum(counters: Iterable[dict[str, int]]) -> dict[str, int]:
-    total: Counter[str] = Counter()
-    for c in counters:
-        total.update(c)
-    return dict(sorted(total.items()))
-
-
-def _stages(plan: Plan, inputs: list[InputResult]) -> list[dict[str, Any]]:
-    out = []
-    for src in plan.sources:
-        for stage in src.stages:
-            counts = [r.stages[stage.label] for r in inputs if r.source == src.name and stage.label in r.stages]
-            out.append(
-                {
-                    "source": src.name,
-                    **stage.describe(),
-                    "in": sum(c.inp for c in counts),
-                    "out": sum(c.out for c in counts),
-                    "dropped": _sum(dict(c.dropped) for c in counts),
-                }
-            )
-    return out
-
-
-def _source_summary(plan: Plan, inputs: list[InputResult], shards: list[ShardResult]) -> dict[str, Any]:
-    out = {}
-    for src in plan.sources:
-        ins = [r for r in inputs if r.source == src.name]
-        sh = [s for s in shards if s.source == src.name]
-        dropped = _sum(dict(st.dropped) for r in ins for st in r.stages.values())
-        tokens = [s.tokens for s in sh if s.tokens is not None]
-        out[src.name] = {
-            "reader": src.reader_name,
-            "reader_version": src.reader.version,
-            "inputs": len(ins),
-            "records": sum(r.records for r in ins),
-            "documents": sum(r.documents for r in ins),
-            "skipped": _sum(dict(r.skipped) for r in ins),
-            "errors": _sum(dict(r.errors) for r in ins),
-            "kept": sum(s.kept for s in sh),
-            "dropped": dropped,
-            "duplicates": _sum(dict(s.duplicates) for s in sh),
-            "chars": sum(s.chars for s in sh),
-            "tokens": sum(tokens) if tokens else None,
-            "languages": _sum(dict(s.languages) for s in sh),
-            "lengths": _sum({str(k): v for k, v in s.lengths.items()} for s in sh),
-        }
-    return out
-
-
-def _licenses(plan: Plan, inputs: list[InputResult], shards: list[ShardResult]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for src in plan.sources:
-        table: dict[str, Counter[str]] = {}
-        for r in (r for r in inputs if r.source == src.name):
-            for lic, c in r.licenses.items():
-                table.setdefault(lic, Counter()).update({"dropped": c.get("dropped", 0)})
-        for s in (s for s in shards if s.source == src.name):
-            for lic, n in s.kept_licenses.items():
-                table.setdefault(lic, Counter())["kept"] += n
-            for lic, n in s.dup_licenses.items():
-                table.setdefault(lic, Counter())["duplicates"] += n
-        out[src.name] = {
-            lic: {k: c.get(k, 0) for k in ("kept", "dropped", "duplicates")} for lic, c in sorted(table.items())
-        }
-    return out
-
-
 def accounting(inputs: list[dict[str, Any]], sources: dict[str, Any]) -> dict[str, Any]:
     """The accounting law: per input records = documents + skipped + errors; per source
     documents = kept + dropped + duplicates."""
@@ -171,134 +100,27 @@ def accounting(inputs: list[dict[str, Any]], sources: dict[str, Any]) -> dict[st
     }
 
 
-def _tokenizer_identity(plan: Plan) -> dict[str, Any]:
-    from pajama.tokenization.stage import load_tokenizer, tokens_identity
-
-    return tokens_identity(load_tokenizer(plan.config.tokenizer or ""), plan.config.tokens)
-
-
-def _decontamination(plan: Plan, inputs: list[InputResult]) -> dict[str, Any] | None:
-    """Per benchmark: items searched, items found in some document, documents hit, and the item ids."""
-    stage = next((st.filter for src in plan.sources for st in src.stages if st.name == "decontaminate"), None)
-    if stage is None:
-        return None
-    params = stage.params()
-    counts = stage.index().stats
-    out: dict[str, Any] = {k: v for k, v in params.items() if k != "benchmarks"}
-    out["benchmarks"] = {}
-    for bench in params["benchmarks"]:
-        name = bench["name"]
-        hits = [r.contamination[name] for r in inputs if name in r.contamination]
-        item_ids = sorted({i for h in hits for i in h["items"]}, key=_natural)
-        out["benchmarks"][name] = {
-            "sha256": bench["sha256"],
-            "items": counts.get(name, {}).get("items", 0),
-            "items_indexed": counts.get(name, {}).get("indexed", 0),
-            "items_too_short": counts.get(name, {}).get("too_short", 0),
-            "items_hit": len(item_ids),
-            "documents_hit": sum(h["documents"] for h in hits),
-            "item_ids": item_ids,
-        }
-    return out
-
-
-def _natural(item_id: str) -> list[tuple[int, str]]:
-    """Ids in natural order: "q2" before "q10", row numbers as numbers."""
-    return [(int(p), "") if p.isdigit() else (-1, p) for p in re.split(r"(\d+)", item_id) if p]
-
-
-def build_manifest(
-    plan: Plan,
-    engine: dict[str, Any],
-    inputs: list[InputResult],
-    shards: list[ShardResult],
-    dedup: dict[str, Any] | None,
+def seal_release(
+    release: str,
+    manifest: dict[str, Any],
     *,
-    started: float,
-    extra_files: list[dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    files = sorted(
-        [*(dict(f, source=s.source, shard=s.shard) for s in shards for f in s.files), *(extra_files or [])],
-        key=lambda f: f["path"],
-    )
-    input_rows = [
-        {k: v for k, v in r.to_json().items() if k not in ("runs", "features", "stages", "licenses", "contamination")}
-        for r in inputs
-    ]
-    sources = _source_summary(plan, inputs, shards)
-    tokens = None
-    if any(s.tokens is not None for s in shards):
-        tokens = {
-            "tokenizer": plan.config.tokenizer,
-            "total": sum(s.tokens or 0 for s in shards),
-            "per_source": {n: v["tokens"] for n, v in sources.items()},
-            "per_shard": {f"{s.source}/{s.shard:05d}": s.tokens for s in shards},
-        }
-    now = dt.datetime.now(dt.UTC)
-    return {
-        "schema": SCHEMA,
-        "dataset": plan.config.dataset,
-        "version": plan.config.version,
-        "parent": plan.config.parent,
-        "description": plan.config.description,
-        "created": now.isoformat(timespec="seconds"),
-        "duration_seconds": round(now.timestamp() - started, 3),
-        "release_digest": release_digest(files),
-        "code": code_info(),
-        "config": plan.config.resolved(),
-        "config_sha256": plan.config_sha256,
-        "engine": engine,
-        "format": plan.config.format,
-        "shard_count": plan.config.shards,
-        "inputs": input_rows,
-        "sources": sources,
-        "stages": _stages(plan, inputs),
-        "dedup": dedup,
-        "decontamination": _decontamination(plan, inputs),
-        "licenses": _licenses(plan, inputs, shards),
-        "tokens": tokens,
-        "shards": files,
-        "accounting": accounting(input_rows, sources),
-        # False when a wall-clock guard decided a record: the same config may keep other documents elsewhere
-        "reproducible": all(r.reproducible for r in inputs),
-    }
-
-
-def finalize_release(
-    plan: Plan,
-    engine: dict[str, Any],
-    inputs: list[InputResult],
-    shards: list[ShardResult],
-    dedup: dict[str, Any] | None,
-    *,
-    started: float,
-    extra_files: list[dict[str, Any]] | None = None,
+    report: bool,
     before_manifest: Callable[[str, dict[str, Any]], object] | None = None,
-) -> dict[str, Any]:
+) -> None:
     """Card and report, then `before_manifest(release, manifest)` (the build layer's lookup index), then
     manifest.json, then SHA256SUMS (which seals the release)."""
-    manifest = build_manifest(
-        plan,
-        engine,
-        inputs,
-        shards,
-        dedup,
-        started=started,
-        extra_files=extra_files or [],
-    )
-    _remove_strays(plan.release_uri, {f["path"] for f in manifest["shards"]})
+    _remove_strays(release, {f["path"] for f in manifest["shards"]})
     faults.checkpoint("manifest.card")
-    if plan.config.report:
-        write_card_and_report(plan.release_uri, manifest)
+    if report:
+        write_card_and_report(release, manifest)
     if before_manifest is not None:
-        before_manifest(plan.release_uri, manifest)
+        before_manifest(release, manifest)
     faults.checkpoint("manifest.write")
-    with atomic_write(join(plan.release_uri, "manifest.json"), "w") as f:
+    with atomic_write(join(release, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2, sort_keys=False)
         f.write("\n")
     faults.checkpoint("manifest.sums")
-    write_sha256sums(plan.release_uri)
-    return manifest
+    write_sha256sums(release)
 
 
 def write_card_and_report(release: str, manifest: dict[str, Any]) -> None:

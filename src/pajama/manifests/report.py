@@ -94,7 +94,7 @@ def _top(counts: dict[str, int], n: int = 3) -> str:
 
 
 def _lengths(manifest: dict[str, Any]) -> str:
-    from pajama.build.write import LENGTH_BUCKETS
+    from pajama.manifests.schema import LENGTH_BUCKETS
 
     parts = []
     for i, (name, s) in enumerate(manifest["sources"].items()):

@@ -12,6 +12,10 @@ from typing import Any
 
 SCHEMA_FILE = "manifest.schema.json"
 
+#: Lower edges (characters) of the `lengths` histogram a manifest keeps per source: the write phase
+#: counts into them, the report draws them.
+LENGTH_BUCKETS = [0, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000, 1_000_000]
+
 
 def schema_text() -> str:
     return resources.files("pajama.manifests").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")

@@ -94,7 +94,9 @@ def trace(release: str, doc_id: str, *, roots: tuple[str, ...] = (), reread_raw:
     out.input = next((i for i in manifest["inputs"] if i["source"] == source and i["uri"] == origin.get("uri")), None)
     if reread_raw and out.reader:
         hints = {"commit": meta["commit"]} if meta.get("commit") else None
-        out.reread = reread(out.reader, origin, roots=(*roots, *_release_ancestors(release)), hints=hints)
+        options = ((manifest["config"].get("sources") or {}).get(source) or {}).get("options")
+        where = (*roots, *_release_ancestors(release))
+        out.reread = reread(out.reader, origin, roots=where, hints=hints, options=options)
     return out
 
 

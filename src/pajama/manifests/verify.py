@@ -105,7 +105,7 @@ def check_checksums(release: str, manifest: dict[str, Any]) -> list[str]:
     root = root.rstrip("/")
     try:
         with fs.open(f"{root}/SHA256SUMS", "r") as f:
-            listed = dict(_parse_sums(f.read()))
+            listed = dict(parse_sums(f.read()))
     except FileNotFoundError:
         listed = {}
         problems.append("SHA256SUMS: missing")
@@ -130,7 +130,8 @@ def check_checksums(release: str, manifest: dict[str, Any]) -> list[str]:
     return problems
 
 
-def _parse_sums(text: str) -> list[tuple[str, str]]:
+def parse_sums(text: str) -> list[tuple[str, str]]:
+    """(file, digest) pairs of a SHA256SUMS text (`sha256sum` format): verify, publish and download read it."""
     out = []
     for line in text.splitlines():
         if line.strip():

@@ -20,6 +20,7 @@ from typing import Any, BinaryIO, ClassVar, Literal, cast
 
 from pajama.archives import TAR_BLOCK, ArchiveLimits, Member, iter_members, sniff_archive
 from pajama.errors import InputError
+from pajama.raw import RawRecord, reread_file
 from pajama.record import Doc, Failure, ReadItem, Skip
 from pajama.registry import register_reader
 from pajama.storage import CHUNK, InputFile, decompressed
@@ -216,6 +217,10 @@ class ArxivReader:
     max_input_members: int = 2_000_000
     """Cap on the entries of one input (a monthly bundle holds some tens of thousands)."""
     max_input_bytes: int = 256 << 30
+
+    def reread(self, path: str, locator: dict[str, Any]) -> RawRecord:
+        """The raw file: {main} of the submission, or the {member} of a bundle it came in."""
+        return reread_file(path, locator)
 
     def read(self, inp: InputFile) -> Iterator[ReadItem]:
         data = cast(io.BufferedReader, decompressed(inp.open(), inp.name, max_bytes=self.max_input_bytes))

@@ -37,6 +37,7 @@ import yaml
 from pajama.errors import InputError
 from pajama.licenses import rights
 from pajama.licenses.expr import join
+from pajama.raw import RawRecord, reread_file
 from pajama.record import Doc, Failure, ReadItem, Skip
 from pajama.registry import register_reader
 from pajama.sources import _gutenberg as pg
@@ -80,6 +81,10 @@ class BooksReader:
                 load_catalog(path)
             except (OSError, ValueError, yaml.YAMLError) as e:
                 raise ValueError(f"metadata: cannot read {self.metadata!r}: {e}") from None
+
+    def reread(self, path: str, locator: dict[str, Any]) -> RawRecord:
+        """The raw file: the book file, or its {member} of an archive (pajama.raw.reread_file)."""
+        return reread_file(path, locator)
 
     def read(self, inp: InputFile) -> Iterator[ReadItem]:
         catalog = load_catalog(self.metadata) if self.metadata else {}

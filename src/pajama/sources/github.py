@@ -46,6 +46,7 @@ from pajama.licenses.detect import (
     is_evidence_file,
     is_license_file,
 )
+from pajama.raw import RawRecord, reread_file
 from pajama.record import Doc, ReadItem, Skip
 from pajama.registry import register_reader
 from pajama.sources._code_dump import DUMP_SUFFIXES, read_dump
@@ -76,6 +77,10 @@ class GitHubReader(FileRules):
     max_files: int = 500_000
     #: bound on an archive's expanded size
     max_repo_bytes: int = 4 << 30
+
+    def reread(self, path: str, locator: dict[str, Any]) -> RawRecord:
+        """The raw file {path} of the repository (folder, tarball, or bare repository at {commit})."""
+        return reread_file(path, locator)
 
     def read(self, inp: InputFile) -> Iterator[ReadItem]:
         if not inp.is_dir and inp.name.lower().endswith(DUMP_SUFFIXES):

@@ -137,9 +137,9 @@ class HtmlReader(LanguageTagging, PageExtraction):
 
     def reread(self, path: str, locator: dict[str, Any]) -> Any:
         """The page's raw bytes as stored (for `pajama manifest trace`): a member, a folder file, the file."""
-        from pajama.manifests.reread import RawRecord, _file
+        from pajama.raw import RawRecord, reread_file
 
-        raw = _file(path, locator)
+        raw = reread_file(path, locator)
         return RawRecord("html page", raw.text, raw.fields)
 
 

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 import orjson
 
 from pajama.errors import InputError
+from pajama.raw import RawRecord, decode, open_decompressed
 from pajama.record import Doc, Failure, ReadItem, Skip
 from pajama.registry import register_reader
 from pajama.storage import InputFile, decompressed
@@ -72,6 +73,16 @@ class JsonlReader(_Fields):
                 continue
             yield self.to_doc(row, locator)
 
+    def reread(self, path: str, locator: dict[str, Any]) -> RawRecord:
+        """The raw line {line} (1-based), for `pajama manifest trace`."""
+        line_no = int(locator["line"])
+        with open_decompressed(path) as stream:
+            for n, line in enumerate(stream, start=1):
+                if n == line_no:
+                    text, encoding = decode(line.rstrip(b"\r\n"))
+                    return RawRecord("jsonl line", text, {"line": n, "encoding": encoding})
+        raise LookupError(f"no line {line_no}")
+
 
 def _lines(stream: Any, limit: int) -> Iterator[bytes | None]:
     """Lines of a binary stream; a line longer than `limit` yields None (and is skipped whole)."""
@@ -114,3 +125,23 @@ class ParquetReader(_Fields):
             for record in table.to_pylist():
                 yield self.to_doc(record, {"row": row})
                 row += 1
+
+    def reread(self, path: str, locator: dict[str, Any]) -> RawRecord:
+        """The raw row {row} (0-based, across row groups) as JSON, for `pajama manifest trace`."""
+        import json
+
+        import fsspec
+        import pyarrow.parquet as pq
+
+        row = int(locator["row"])
+        with fsspec.open(path, "rb") as f:
+            pf = pq.ParquetFile(f)
+            first = 0
+            for group in range(pf.num_row_groups):
+                n = pf.metadata.row_group(group).num_rows
+                if first <= row < first + n:
+                    values = pf.read_row_group(group).slice(row - first, 1).to_pylist()[0]
+                    text = json.dumps(values, ensure_ascii=False, indent=2, default=str)
+                    return RawRecord("parquet row", text, {"row": row, "row_group": group})
+                first += n
+        raise LookupError(f"no row {row} (the file has {first})")

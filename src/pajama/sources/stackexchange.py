@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, ClassVar, Literal, cast
 
 from pajama.errors import InputError
+from pajama.raw import RawRecord
 from pajama.record import Doc, Failure, ReadItem, Skip
 from pajama.registry import register_reader
 from pajama.sources._se_docs import Post, document, site_from_name
@@ -60,6 +61,13 @@ class StackExchangeReader:
     """Where the on-disk index (about the size of the uncompressed Posts.xml) goes; default: system temp."""
     max_bytes: int = 1 << 40
     """Largest uncompressed Posts.xml accepted (decompression bomb guard)."""
+
+    def reread(self, path: str, locator: dict[str, Any]) -> RawRecord:
+        """The question's row {post_id} and its answers' rows in Posts.xml, for `pajama manifest trace`."""
+        from pajama.sources._se_reread import post_rows
+
+        text, fields = post_rows(path, str(locator["post_id"]))
+        return RawRecord("stackexchange post rows", text, fields)
 
     def read(self, inp: InputFile) -> Iterator[ReadItem]:
         site = self.site or site_from_name(inp.name, inp.uri)

@@ -41,6 +41,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from pajama import raw
 from pajama.record import Doc, Failure, ReadItem, Skip
 from pajama.registry import register_reader
 from pajama.sources import _warc_record as rec
@@ -87,6 +88,21 @@ class _ArchiveReader(LanguageTagging):
                 else:
                     state.keys.add(item.key)
             yield item
+
+    def reread(self, path: str, locator: dict[str, Any]) -> raw.RawRecord:
+        """The record at {offset}, checked against {record_id} when recorded, for `pajama manifest trace`."""
+        record = read_record_at(path, int(locator["offset"]), max_bytes=raw.MAX_RAW_BYTES)
+        headers = dict(record.headers)
+        record_id = headers.get("WARC-Record-ID")
+        wanted = locator.get("record_id")
+        if wanted and record_id and record_id.strip("<>") != str(wanted).strip("<>"):
+            raise LookupError(f"the record at offset {locator['offset']} is {record_id}, not {wanted}")
+        text, encoding = raw.decode(record.payload)
+        fields = {"offset": record.offset, "warc_type": record.warc_type, "headers": headers, "encoding": encoding}
+        if record.http_status is not None:
+            fields["http_status"] = record.http_status
+            fields["http_headers"] = dict(record.http_headers)
+        return raw.RawRecord("warc record", text, fields)
 
     def _entries(self, inp: InputFile) -> Iterator[Entry]:
         return iter_entries(inp.open(), inp.name, verify_digests=self.verify_digests)

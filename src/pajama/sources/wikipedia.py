@@ -29,6 +29,7 @@ from xml.etree.ElementTree import Element, ParseError
 
 from pajama.errors import InputError
 from pajama.licenses import wikimedia
+from pajama.raw import RawRecord
 from pajama.record import Doc, Failure, ReadItem, Skip
 from pajama.registry import register_reader
 from pajama.storage import InputFile, decompressed
@@ -206,6 +207,13 @@ class WikipediaReader:
     """Pages with more wikitext are skipped as wiki.too_large (bounds parser time and memory)."""
     max_input_bytes: int = 1 << 40
     """Cap on the decompressed size of one dump (the whole English multistream dump is ~100 GB)."""
+
+    def reread(self, path: str, locator: dict[str, Any]) -> RawRecord:
+        """The wikitext of page {page_id} (at {revision_id} when the dump repeats the page), for trace."""
+        from pajama.sources._wiki_reread import wiki_page
+
+        text, fields = wiki_page(path, str(locator["page_id"]), locator.get("revision_id"))
+        return RawRecord("wiki page (wikitext)", text, fields)
 
     def read(self, inp: InputFile) -> Iterator[ReadItem]:
         from defusedxml import DefusedXmlException
