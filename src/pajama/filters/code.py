@@ -19,6 +19,7 @@ is removed when it mentions a copyright or license, as a recorded text edit.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,12 +51,15 @@ def code_signals(text: str) -> dict[str, Any]:
     n = len(text)
     alnum, alpha = _alnum_alpha(text)
     tokens = len(text.split())
-    return {
+    out: dict[str, Any] = {
         "max_line_length": max(lengths, default=0),
         "avg_line_length": sum(lengths) / len(lengths) if lengths else 0.0,
         "alphanum_fraction": alnum / n if n else 0.0,
         "alpha_per_token": alpha / tokens if tokens else 0.0,
     }
+    if not text.strip():
+        out["empty"] = True  # only when true, so the signals of real code are unchanged
+    return out
 
 
 def _alnum_alpha(text: str) -> tuple[int, int]:
@@ -81,11 +85,24 @@ class CodeQuality:
 
     def __call__(self, record: Record) -> Verdict:
         path = record.meta.get("path")
-        if self.extensions and isinstance(path, str) and not path.endswith(self.extensions):
-            return Verdict.drop("code_quality.extension")
         s = code_signals(record.text)
+        if isinstance(path, str):
+            s["path"] = path
+        verdict = self.decide(s)
+        if verdict.kept and self.strip_license_header:
+            stripped, removed = strip_leading_notice(record.text)
+            if removed:
+                return Verdict.keep(s, text=stripped, edit={"removed": "leading_license_comment", "chars": removed})
+        return verdict
+
+    def decide(self, s: Mapping[str, Any]) -> Verdict:
+        """The rules applied to stored statistics (and `path`); an empty file has `max_line_length` 0 and
+        no alphanumerics, so it fails `empty` here as in the full run."""
+        path = s.get("path")
+        if self.extensions and isinstance(path, str) and not path.endswith(self.extensions):
+            return Verdict.drop("code_quality.extension", s)
         checks = (
-            (not record.text.strip(), "empty"),
+            (s.get("empty", False), "empty"),
             (s["max_line_length"] > self.max_line_length, "max_line_length"),
             (s["avg_line_length"] > self.max_avg_line_length, "avg_line_length"),
             (s["alphanum_fraction"] < self.min_alphanum_fraction, "alphanum_fraction"),
@@ -94,10 +111,6 @@ class CodeQuality:
         for failed, reason in checks:
             if failed:
                 return Verdict.drop(f"code_quality.{reason}", s)
-        if self.strip_license_header:
-            stripped, removed = strip_leading_notice(record.text)
-            if removed:
-                return Verdict.keep(s, text=stripped, edit={"removed": "leading_license_comment", "chars": removed})
         return Verdict.keep(s)
 
 

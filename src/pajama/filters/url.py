@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import gzip
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import fsspec
@@ -114,17 +116,25 @@ class UrlFilter:
         url = record.meta.get("url")
         if not isinstance(url, str) or not url:
             return Verdict.keep()
+        return self.decide({"url": url})
+
+    def decide(self, s: Mapping[str, Any]) -> Verdict:
+        """Match the stored `url` signal against the lists (refilter re-decides with new lists). The matching
+        entry is not a signal: it depends on the lists, and a stored signal must not."""
+        url = s.get("url")
+        if not isinstance(url, str) or not url:
+            return Verdict.keep()
         try:
             host = urlsplit(url if "://" in url else "http://" + url).hostname or ""
             prefixes = url_prefixes(url)
         except ValueError:  # e.g. a bad IPv6 literal: no blocklist can name it
-            return Verdict.keep({"malformed": True})
+            return Verdict.keep({"url": url, "malformed": True})
         domains = load_entries("domain", tuple(self.domain_lists), tuple(self.domains))
         for suffix in domain_suffixes(host) if host else ():
             if suffix in domains:
-                return Verdict.drop("url.blocked_domain", {"match": suffix})
+                return Verdict.drop("url.blocked_domain", {"url": url})
         urls = load_entries("url", tuple(self.url_lists), tuple(self.urls))
         for prefix in prefixes:
             if prefix in urls:
-                return Verdict.drop("url.blocked_url", {"match": prefix})
-        return Verdict.keep()
+                return Verdict.drop("url.blocked_url", {"url": url})
+        return Verdict.keep({"url": url})
