@@ -142,8 +142,15 @@ def write_release_file(release: str, name: str, render: Any, output: str | None 
     from pajama.storage import atomic_write, join, local_path
 
     target = output or join(release, name)
+    text = render(load_manifest(release))
+    fs_t, path_t = fsspec.core.url_to_fs(target)
+    if fs_t.exists(path_t):
+        with fs_t.open(path_t, "r", encoding="utf-8") as f:
+            if f.read() == text:  # nothing changed: SHA256SUMS and a signature stay as they are
+                print(f"{target} unchanged")
+                return target
     with atomic_write(target, "w") as f:
-        f.write(render(load_manifest(release)))
+        f.write(text)
     base, path = local_path(release), local_path(target)
     inside = output is None or (
         base is not None and path is not None and os.path.abspath(path).startswith(os.path.abspath(base) + os.sep)
