@@ -131,28 +131,14 @@ def index_bytes(index: dict[str, Any]) -> bytes:
 
 
 def root_card(card: str, manifest: dict[str, Any], index: dict[str, Any]) -> str:
-    """The version's card for the dataset's root: its data_files point into `<version>/`, the versions are listed.
-
-    JSON shards get one config per source: `datasets` infers one schema per config, and the meta and locator
-    keys differ between sources (mixing them fails to cast). Parquet shards store those as JSON strings, so a
-    single config with one split per source works.
-    """
+    """The version's card for the dataset's root: its configs' data_files point into `<version>/` (the card
+    already has the config layout `datasets` needs, see manifests.card.data_configs), the versions are listed."""
     version = manifest["version"]
     front, body = _split_front_matter(card)
-    splits = [(e["split"], e["path"]) for c in front.get("configs") or [] for e in c.get("data_files") or []]
-    if splits and manifest.get("format") == "parquet":
-        front["configs"] = [
-            {"config_name": "default", "data_files": [{"split": n, "path": _under(version, p)} for n, p in splits]}
-        ]
-    elif splits:
-        front["configs"] = [
-            {
-                "config_name": n,
-                "data_files": [{"split": "train", "path": _under(version, p)}],
-                **({"default": True} if i == 0 else {}),
-            }
-            for i, (n, p) in enumerate(splits)
-        ]
+    front["configs"] = [
+        {**c, "data_files": [dict(e, path=_under(version, e["path"])) for e in c.get("data_files") or []]}
+        for c in front.get("configs") or []
+    ]
     lines = [f"- `{v}` in `{e['path']}`, release_digest `{e['release_digest']}`" for v, e in index["versions"].items()]
     note = (
         f"\n> Published with pajama. This card describes version **{version}** (the latest). Each version lives in "
