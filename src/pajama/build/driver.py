@@ -20,6 +20,7 @@ import fsspec
 from pajama import faults
 from pajama.build.pipeline import InputResult, process_input
 from pajama.build.plan import Plan, SourcePlan, input_key
+from pajama.build.timing import PhaseTimer
 from pajama.build.write import ShardResult, write_shard
 from pajama.errors import ConfigError
 from pajama.storage import InputFile, atomic_write, join, local_path
@@ -167,13 +168,18 @@ def run(
     if fresh and os.path.isdir(plan.work_dir):
         shutil.rmtree(plan.work_dir)
     preflight(plan)
-    inputs = _map_phase(plan, executor, progress)
-    removed, dedup_stats, signature_files = _dedup_phase(plan, inputs, executor)
-    shards = _write_phase(plan, executor, inputs, removed, progress)
+    timer = PhaseTimer(progress)
+    with timer.phase("read"):
+        inputs = _map_phase(plan, executor, progress)
+    with timer.phase("dedup", f"{sum(r.documents for r in inputs):,} documents"):
+        removed, dedup_stats, signature_files = _dedup_phase(plan, inputs, executor)
+    with timer.phase("write"):
+        shards = _write_phase(plan, executor, inputs, removed, progress)
     engine: dict[str, Any] = {"name": executor.name, "workers": executor.workers}
     counters: dict[str, int] | None = getattr(executor, "counters", None)
     if counters:
         engine["counters"] = dict(sorted(counters.items()))
+    engine["timing"] = timer.summary(inputs)  # in `engine`: outside release_digest, and not data for diff
     return finalize_release(plan, engine, inputs, shards, dedup_stats, started=started, extra_files=signature_files)
 
 
@@ -195,7 +201,7 @@ def _map_phase(plan: Plan, executor: Executor, progress: Any) -> list[InputResul
     def done(task: MapTask, result: InputResult) -> None:
         results[(task.source, task.input_index)] = result
         if progress is not None:
-            progress.advance("read", result.documents)
+            progress.advance("read", result.documents, f"{result.source}:{result.name}")
 
     executor.run_map(plan, todo, done)
     ordered = [results[(s.name, i)] for s in plan.sources for i in range(len(s.inputs))]
@@ -290,7 +296,7 @@ def _write_phase(
     def done(task: WriteTask, result: ShardResult) -> None:
         results[(result.source, result.shard)] = result
         if progress is not None:
-            progress.advance("write", result.kept)
+            progress.advance("write", result.kept, f"{result.source}/{result.shard:05d}")
 
     executor.run_write(plan, todo, removed, done)
     return [results[(s.name, k)] for s in plan.sources for k in range(plan.config.shards)]
