@@ -156,7 +156,7 @@ def validate(raw: dict[str, Any]) -> Config:
         # an unknown key explains the "Field required" of the key it was meant to be: report it first
         err = next((x for x in errors if x["type"] == "extra_forbidden"), errors[0])
         key = _error_key(tuple(err["loc"]))
-        msg = err["msg"]
+        msg = str(err["msg"]).removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown key" + _closest(str(err["loc"][-1]), _known_keys(tuple(err["loc"])[:-1]))
         elif err["type"] == "literal_error":
