@@ -46,11 +46,11 @@ class Config(_Strict):
     format: Literal["jsonl.zst", "parquet"] = "jsonl.zst"
     shards: int = Field(4, ge=1, le=100_000, description="data shards per source")
     sources: dict[str, SourceConfig] = Field(min_length=1)
-    dedup: DedupConfig = Field(default_factory=DedupConfig)
+    dedup: DedupConfig = Field(default_factory=lambda: DedupConfig.model_validate({}))
     rejected: bool = Field(False, description="write dropped documents with their reason to rejected/")
     signals: Literal["inline", "separate", "none"] = Field("inline", description="where filter signals go")
     tokenizer: str | None = Field(None, description="gpt2, cl100k_base, a tokenizer.json path, or a hub name")
-    tokens: TokensConfig = Field(default_factory=TokensConfig)
+    tokens: TokensConfig = Field(default_factory=lambda: TokensConfig.model_validate({}))
     report: bool = Field(True, description="write README.md (dataset card) and report.html with the release")
     work_dir: str | None = Field(None, description="local folder for checkpoints and spill files")
 

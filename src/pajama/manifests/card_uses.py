@@ -35,18 +35,19 @@ def uses(m: dict[str, Any]) -> list[str]:
         "record with its provenance (`origin`) and the filter signals it was judged by (`signals`). Not "
         "intended for training systems that identify or profile people, or as a record of facts.",
         "",
-        "Load it from this folder (one config per source" + (", one split per source" if fmt == "parquet" else "")
+        "Load it from this folder (one config per source"
+        + (", one split per source" if fmt == "parquet" else "")
         + "):",
         "",
         "```python",
         "import datasets",
-        f"ds = datasets.load_dataset(\"path/to/{name}/{version}\"{'' if fmt == 'parquet' else f', {first!r}'})",
+        f'ds = datasets.load_dataset("path/to/{name}/{version}"{"" if fmt == "parquet" else f", {first!r}"})',
         "",
         "import duckdb",
         f"duckdb.sql(\"SELECT source, count(*) FROM read_{fmt}('data/*/*.{glob}') GROUP BY source\")",
         "",
         "import pajama",
-        "for doc in pajama.load(\".\"):",
+        'for doc in pajama.load("."):',
         "    ...",
         "```",
         "",
