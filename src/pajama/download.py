@@ -24,6 +24,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Protocol
 
+from pajama._publish_select import RECORD, expected_digests
 from pajama._transfer import (
     HUB_PREFIX,
     HubRemote,
@@ -43,6 +44,8 @@ from pajama.storage import atomic_write, sha256_file
 log = logging.getLogger(__name__)
 
 STAGING = ".pajama-download"
+#: what `pajama download` fetches without --kind/--shards: the data (manifest, SHA256SUMS, card, report come along)
+DEFAULT_KINDS = ("data",)
 
 
 class TransferProgress(Protocol):
@@ -74,6 +77,11 @@ class Located:
     manifest_raw: bytes
     sums: dict[str, str]
     sums_raw: bytes
+    record_raw: bytes | None = None  # PUBLISHED.json of a published copy that left files out
+
+    @property
+    def record(self) -> dict[str, Any] | None:
+        return json.loads(self.record_raw) if self.record_raw else None
 
     @property
     def label(self) -> str:
@@ -107,7 +115,7 @@ def locate(uri: str, version: str | None = None) -> Located:
     sums = dict(parse_sums(sums_raw.decode()))
     if sums.get("manifest.json") != hashlib.sha256(raw).hexdigest():
         raise CheckFailed(f"{remote.label}{prefix}manifest.json: sha256 does not match SHA256SUMS")
-    return Located(remote, prefix, manifest, raw, sums, sums_raw)
+    return Located(remote, prefix, manifest, raw, sums, sums_raw, remote.read(prefix + RECORD))
 
 
 def _open_remote(uri: str, version: str | None) -> tuple[Remote, str | None]:
@@ -173,11 +181,22 @@ def _version_prefix(remote: Remote, version: str | None) -> str:
 def select(
     located: Located, *, sources: Sequence[str] = (), patterns: Sequence[str] = (), kinds: Sequence[str] = ()
 ) -> tuple[list[Wanted], bool]:
-    """The files to fetch and whether they are a subset of the release. Card and report always come along."""
-    shards = located.manifest["shards"]
+    """The files to fetch and whether they are a subset of the release. Card and report always come along.
+
+    Without --kind or --shards that is the data shards (DEFAULT_KINDS); `--kind all` is every shard. Files a
+    published copy left out (PUBLISHED.json) are not offered; a shard it republished filtered is checked
+    against the digest the record gives."""
+    every = located.manifest["shards"]
+    withheld, filtered = expected_digests(located.record)
+    shards = [dict(s, sha256=filtered.get(s["path"], s["sha256"])) for s in every if s["path"] not in withheld]
     _check_choice("--source", sources, {s["source"] for s in shards} | set(located.manifest.get("sources", {})))
-    _check_choice("--kind", kinds, {s["kind"] for s in shards})
-    disagree = [s["path"] for s in shards if located.sums.get(s["path"]) != s["sha256"]]
+    _check_choice("--kind", [k for k in kinds if k != "all"], {s["kind"] for s in shards})
+    if "all" in kinds:
+        kinds = ()
+    elif not kinds and not patterns:
+        kinds = DEFAULT_KINDS
+    sums = {**located.sums, **{p: d for p, d in filtered.items() if p in located.sums}}
+    disagree = [s["path"] for s in shards if sums.get(s["path"]) != s["sha256"]]
     if disagree:
         raise CheckFailed(f"{located.label}: SHA256SUMS and manifest.json disagree about {', '.join(disagree[:5])}")
     chosen = [
@@ -189,11 +208,11 @@ def select(
     ]
     if not chosen:
         raise ConfigError("--shards", "the selection matches no shard of this release")
-    wanted = [Wanted(s["path"], s["sha256"], s["bytes"]) for s in chosen]
-    shard_paths = {s["path"] for s in shards}
+    wanted = [Wanted(s["path"], s["sha256"], None if s["path"] in filtered else s["bytes"]) for s in chosen]
+    shard_paths = {s["path"] for s in every}
     wanted += [Wanted(rel, d, None) for rel, d in sorted(located.sums.items()) if rel not in shard_paths]
     wanted = [w for w in wanted if w.rel != "manifest.json"]
-    return wanted, len(chosen) < len(shards)
+    return wanted, len(chosen) < len(every)
 
 
 def _check_choice(flag: str, chosen: Iterable[str], available: set[str]) -> None:
@@ -223,6 +242,9 @@ def download(
     fetched = _fetch_all(located, wanted, dest, progress, workers)
     with atomic_write(str(dest / "SHA256SUMS")) as f:
         f.write(located.sums_raw)
+    if located.record_raw is not None:
+        with atomic_write(str(dest / RECORD)) as f:
+            f.write(located.record_raw)
     with atomic_write(str(dest / "manifest.json")) as f:
         f.write(located.manifest_raw)
     _remove_empty_dirs(dest / STAGING)

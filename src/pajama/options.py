@@ -26,7 +26,7 @@ def build(cls: type[T], options: dict[str, Any] | None, key: str) -> T:
     except ValidationError as e:
         err = e.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
-        raise ConfigError(f"{key}.{where}" if where else key, err["msg"]) from None
+        raise ConfigError(f"{key}.{where}" if where else key, str(err["msg"]).removeprefix("Value error, ")) from None
 
 
 def describe(obj: Any) -> dict[str, Any]:

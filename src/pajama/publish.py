@@ -8,7 +8,10 @@ gs://..., a local path). Every target gets the same layout:
     README.md             the latest version's card, its data_files paths pointing into <version>/
 
 The release is verified before anything is written; a version already published with other data is
-refused (versions are immutable), and republishing the same release is a no-op. The version folder is
+refused (versions are immutable). Republishing the same release only brings its signature and card up to
+date (a release signed after it was published gets its manifest.sig). What a published copy holds is
+decided by pajama._publish_select: no rejected/, signals/ or minhash/ unless asked, never a license-dropped
+document unless asked by name, and PUBLISHED.json saying what was left out. The version folder is
 written first and versions.json last, so readers never see a half-published version; on the Hub the tag
 v<version> is created on the commit that adds the version to versions.json.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +29,7 @@ from typing import Any
 import fsspec
 import yaml
 
+from pajama._publish_select import OPTIONAL_KINDS, RECORD, Selection, record_bytes, select_files
 from pajama._transfer import HUB_PREFIX, FsspecRemote, Remote, version_key
 from pajama.errors import CheckFailed, ConfigError
 from pajama.manifests.verify import load_manifest, parse_sums, verify
@@ -32,6 +37,10 @@ from pajama.storage import CHUNK, atomic_write, join, local_path
 
 INDEX = "versions.json"
 RESUME_MARK = ".pajama-publish"  # inside <version>/ while a publish is in progress: the release_digest
+
+
+#: files of a published version that may change after publishing: a signature added, the card rewritten
+MUTABLE = ("manifest.sig", "README.md", "report.html", "SHA256SUMS")
 
 
 @dataclass(frozen=True)
@@ -42,9 +51,19 @@ class PublishResult:
     already: bool  # the same release was already published there
     files: int
     bytes: int
+    updated: tuple[str, ...] = ()  # of an already published version: the files brought up to date
+    withheld: dict[str, Any] | None = None  # the publish record (PUBLISHED.json) when files were left out
 
 
-def publish(release: str, to: str, *, private: bool = False, workers: int = 4) -> PublishResult:
+def publish(
+    release: str,
+    to: str,
+    *,
+    private: bool = False,
+    workers: int = 4,
+    include: Sequence[str] = (),
+    include_license_rejected: bool = False,
+) -> PublishResult:
     if to.startswith(("http://", "https://")):
         raise ConfigError("--to", "HTTP cannot be written to: publish to hf://datasets/ORG/NAME, s3://... or a folder")
     problems = verify(release)
@@ -52,14 +71,23 @@ def publish(release: str, to: str, *, private: bool = False, workers: int = 4) -
         raise CheckFailed(
             f"{release}: not published, verify found {len(problems)} problem(s):\n  " + "\n  ".join(problems)
         )
+    unknown = sorted(set(include) - set(OPTIONAL_KINDS))
+    if unknown:
+        raise ConfigError(
+            "--include", f"{', '.join(unknown)}: not a kind that can be included ({', '.join(OPTIONAL_KINDS)})"
+        )
     manifest = load_manifest(release)
     with fsspec.open(join(release, "SHA256SUMS"), "r") as f:
         sums = dict(parse_sums(f.read()))
-    if to.startswith(HUB_PREFIX):
-        from pajama._hub_publish import publish_hub
+    sel = select_files(release, manifest, sums, include=include, include_license_rejected=include_license_rejected)
+    try:
+        if to.startswith(HUB_PREFIX):
+            from pajama._hub_publish import publish_hub
 
-        return publish_hub(release, to, manifest, sums, private=private)
-    return _publish_fsspec(release, to.rstrip("/"), manifest, sums, workers=workers)
+            return publish_hub(release, to, manifest, sel, private=private)
+        return _publish_fsspec(to.rstrip("/"), manifest, sel, workers=workers)
+    finally:
+        sel.cleanup()
 
 
 def published_digest(remote: Remote, version: str) -> str | None:
@@ -103,28 +131,14 @@ def index_bytes(index: dict[str, Any]) -> bytes:
 
 
 def root_card(card: str, manifest: dict[str, Any], index: dict[str, Any]) -> str:
-    """The version's card for the dataset's root: its data_files point into `<version>/`, the versions are listed.
-
-    JSON shards get one config per source: `datasets` infers one schema per config, and the meta and locator
-    keys differ between sources (mixing them fails to cast). Parquet shards store those as JSON strings, so a
-    single config with one split per source works.
-    """
+    """The version's card for the dataset's root: its configs' data_files point into `<version>/` (the card
+    already has the config layout `datasets` needs, see manifests.card.data_configs), the versions are listed."""
     version = manifest["version"]
     front, body = _split_front_matter(card)
-    splits = [(e["split"], e["path"]) for c in front.get("configs") or [] for e in c.get("data_files") or []]
-    if splits and manifest.get("format") == "parquet":
-        front["configs"] = [
-            {"config_name": "default", "data_files": [{"split": n, "path": _under(version, p)} for n, p in splits]}
-        ]
-    elif splits:
-        front["configs"] = [
-            {
-                "config_name": n,
-                "data_files": [{"split": "train", "path": _under(version, p)}],
-                **({"default": True} if i == 0 else {}),
-            }
-            for i, (n, p) in enumerate(splits)
-        ]
+    front["configs"] = [
+        {**c, "data_files": [dict(e, path=_under(version, e["path"])) for e in c.get("data_files") or []]}
+        for c in front.get("configs") or []
+    ]
     lines = [f"- `{v}` in `{e['path']}`, release_digest `{e['release_digest']}`" for v, e in index["versions"].items()]
     note = (
         f"\n> Published with pajama. This card describes version **{version}** (the latest). Each version lives in "
@@ -153,18 +167,31 @@ def release_files(sums: dict[str, str]) -> list[str]:
     return [*sorted(sums), "SHA256SUMS"]
 
 
+def changed_since(sel: Selection, read: Callable[[str], bytes | None]) -> list[str]:
+    """Of an already published version: the mutable files (signature, card) that differ from the release."""
+    out = []
+    for rel in MUTABLE:
+        if rel in sel.files:
+            with fsspec.open(sel.files[rel][0], "rb") as f:
+                if read(rel) != f.read():
+                    out.append(rel)
+    return out
+
+
 # ----------------------------------------------------------------------------------------------- fsspec
 
 
-def _publish_fsspec(
-    release: str, to: str, manifest: dict[str, Any], sums: dict[str, str], *, workers: int
-) -> PublishResult:
+def _publish_fsspec(to: str, manifest: dict[str, Any], sel: Selection, *, workers: int) -> PublishResult:
     version = manifest["version"]
     target = FsspecRemote(to)
     dest = join(to, version)
-    files = release_files(sums)
+    files = sorted(sel.files)
     if refuse_other_release(to, manifest, published_digest(target, version)):
-        return PublishResult(to, version, dest, True, len(files), 0)
+        updated = changed_since(sel, lambda rel: target.read(f"{version}/{rel}"))
+        # the signature (and the card naming it) of a release signed after it was published; SHA256SUMS last
+        for rel in sorted(updated, key=lambda r: r == "SHA256SUMS"):
+            _copy(sel.files[rel][0], dest, rel, None, False)
+        return PublishResult(to, version, dest, True, len(files), 0, tuple(updated), sel.record)
     # An interrupted attempt at this release may be resumed (its files kept); any other content is overwritten.
     resume = target.read(f"{version}/{RESUME_MARK}") == manifest["release_digest"].encode()
     with atomic_write(join(dest, RESUME_MARK), "wb") as f:
@@ -172,26 +199,32 @@ def _publish_fsspec(
     # Data first, then card and report, SHA256SUMS, and manifest.json last inside the version folder.
     ordered = sorted(files, key=lambda rel: (rel == "manifest.json", rel == "SHA256SUMS", "/" not in rel, rel))
     nested = [rel for rel in ordered if "/" in rel]
+
+    def copy(rel: str) -> int:
+        return _copy(sel.files[rel][0], dest, rel, sel.files[rel][1] or None, resume)
+
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        sizes = list(pool.map(lambda rel: _copy(release, dest, rel, sums.get(rel), resume), nested))
-    sizes += [_copy(release, dest, rel, sums.get(rel), resume) for rel in ordered if "/" not in rel]
+        sizes = list(pool.map(copy, nested))
+    if sel.record is not None:
+        with atomic_write(join(dest, RECORD), "wb") as f:
+            f.write(record_bytes(sel.record))
+    sizes += [copy(rel) for rel in ordered if "/" not in rel]
     mark_fs, mark_path = fsspec.core.url_to_fs(join(dest, RESUME_MARK))
     mark_fs.rm(mark_path)
-    _check_copy(release, dest, files)
+    _check_copy(sel, dest)
     index = updated_index(target.read(INDEX), manifest, len(files), sum(sizes))
     if index["latest"] == version:
-        with fsspec.open(join(release, "README.md"), "r") as f:
+        with fsspec.open(sel.files["README.md"][0], "r") as f:
             card = root_card(f.read(), manifest, index)
         with atomic_write(join(to, "README.md"), "w") as f:
             f.write(card)
     with atomic_write(join(to, INDEX), "wb") as f:
         f.write(index_bytes(index))
-    return PublishResult(to, version, dest, False, len(files), sum(sizes))
+    return PublishResult(to, version, dest, False, len(files), sum(sizes), (), sel.record)
 
 
-def _copy(release: str, dest: str, rel: str, expected: str | None, resume: bool) -> int:
+def _copy(src: str, dest: str, rel: str, expected: str | None, resume: bool) -> int:
     """Stream one file to its final name (atomically), hashing it on the way."""
-    src = join(release, rel)
     in_fs, in_path = fsspec.core.url_to_fs(src)
     size: int = in_fs.size(in_path)
     out_fs, out_path = fsspec.core.url_to_fs(join(dest, rel))
@@ -207,18 +240,23 @@ def _copy(release: str, dest: str, rel: str, expected: str | None, resume: bool)
     return size
 
 
-def _check_copy(release: str, dest: str, files: list[str]) -> None:
+def _check_copy(sel: Selection, dest: str) -> None:
     """A local copy is verified like any release; a remote one by its file sizes (re-reading it is a download)."""
     if local_path(dest) is not None:
         problems = verify(dest)
     else:
         fs, root = fsspec.core.url_to_fs(dest)
-        src_fs, src_root = fsspec.core.url_to_fs(release)
         sizes = {p[len(root) + 1 :]: info["size"] for p, info in fs.find(root, detail=True).items()}
+        expected = {rel: _size(src) for rel, (src, _) in sel.files.items()}
         problems = [
-            f"{rel}: {sizes.get(rel, 'missing')} bytes at the target, {src_fs.size(f'{src_root}/{rel}')} in the release"
-            for rel in files
-            if sizes.get(rel) != src_fs.size(f"{src_root}/{rel}")
+            f"{rel}: {sizes.get(rel, 'missing')} bytes at the target, {size} in the release"
+            for rel, size in sorted(expected.items())
+            if sizes.get(rel) != size
         ]
     if problems:
         raise CheckFailed(f"{dest}: the published copy does not check out:\n  " + "\n  ".join(problems))
+
+
+def _size(uri: str) -> int:
+    fs, path = fsspec.core.url_to_fs(uri)
+    return int(fs.size(path))

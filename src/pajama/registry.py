@@ -7,6 +7,7 @@ Built-in modules in `pajama.sources` and `pajama.filters` register themselves on
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import logging
 import pkgutil
@@ -108,7 +109,10 @@ def _lookup(table: dict[str, Any], kind: str, spec: str, key: str) -> Any:
     name, version = _split(spec)
     if name not in table:
         known = ", ".join(sorted(table)) or "none"
-        raise ConfigError(key, f"unknown {kind} {name!r}; known {kind}s: {known}")
+        extra = f"; presets: {', '.join(sorted(_PRESETS))}" if kind == "filter" else ""
+        near = difflib.get_close_matches(name, [*table, *(_PRESETS if kind == "filter" else ())], n=1)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        raise ConfigError(key, f"unknown {kind} {name!r}{hint} (known {kind}s: {known}{extra})")
     found = table[name]
     if version is not None and getattr(found, "version", 1) != version:
         raise ConfigError(key, f"{kind} {name!r} is at version {found.version}, not {version}")

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from pajama.manifests.card import _cell, render_card, render_report
+from pajama.manifests.card import HF_LICENSES, _cell, render_card, render_report, split_languages, strip_machine_paths
 from pajama.manifests.diff import flatten
 from pajama.manifests.verify import verify
 
@@ -42,9 +42,19 @@ def test_card_header_is_hugging_face_yaml(full_release: Path) -> None:
     assert "cc-by-sa-4.0" in head["license"]  # wikipedia's
     assert "other" in head["license"] and "PD-US" in head["license_details"]  # books are PD-US, not an HF id
     languages = {lang for s in m["sources"].values() for lang, n in s["languages"].items() if n and lang != "unknown"}
-    assert set(head["language"]) == languages
-    splits = head["configs"][0]["data_files"]
-    assert [s["path"] for s in splits] == [f"data/{name}/*.jsonl.zst" for name in m["sources"]]
+    iso, programming = split_languages(languages)
+    assert head["language"] == iso and all(re.fullmatch(r"[a-z]{2,3}", code) for code in iso)
+    assert head.get("programming_language", []) == programming and "unknown" not in iso + programming
+    assert set(head["license"]) <= HF_LICENSES | {"other", "unknown"}
+    # JSON shards: one config per source (their meta differ), the first the default
+    assert [(c["config_name"], [e["path"] for e in c["data_files"]]) for c in head["configs"]] == [
+        (name, [f"data/{name}/*.jsonl.zst"]) for name in m["sources"]
+    ]
+    assert head["configs"][0].get("default") is True
+    assert not re.search(r"(?<![\w:/])/(tmp|home|root|work|Users)/", card)  # no machine paths anywhere
+    for section in ("Uses", "Limitations", "Personal and sensitive information", "Bias, risks", "Citation"):
+        assert f"## {section}" in card
+    assert m["release_digest"] in card.split("## Citation", 1)[1]
 
 
 def test_card_lists_every_filter_parameter(full_release: Path) -> None:
@@ -57,7 +67,7 @@ def test_card_lists_every_filter_parameter(full_release: Path) -> None:
         text = per_source[stage["source"]]
         assert f"**{stage['name']}** (`{stage['filter']}@{stage['version']}`)" in text
         for key, value in flatten(stage["params"]).items():
-            assert f"| `{key}` | {_cell(value)} |" in text, (stage["source"], key)
+            assert strip_machine_paths(f"| `{key}` | {_cell(value)} |") in text, (stage["source"], key)
         for reason, n in stage["dropped"].items():
             assert f"`{reason}` {n:,}" in text
     dedup = card.split("## Deduplication", 1)[1].split("## Licenses", 1)[0]

@@ -17,7 +17,7 @@ CONFIG = {
     "dataset": "tiny",
     "version": "1.0.0",
     "shards": 2,
-    "rejected": True,
+    "rejected": False,  # publish leaves rejected/ out unless asked: tests/publish/test_withhold.py covers that
     "sources": {
         "docs": {
             "reader": "jsonl",

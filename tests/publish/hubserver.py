@@ -179,6 +179,9 @@ class _HubHandler(BaseHTTPRequestHandler):
     def do_PUT(self) -> None:
         self._route("PUT")
 
+    def do_DELETE(self) -> None:
+        self._route("DELETE")
+
     def _body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() != "chunked":
             return self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -310,6 +313,18 @@ class _HubHandler(BaseHTTPRequestHandler):
             r.tags[body["tag"]] = commit
         self._json(200, {})
 
+    def delete_tag(self, repo: str, tag: str) -> None:
+        if not self._authorized():
+            return
+        r = self._repo(repo)
+        if r is None:
+            return
+        with self.hub.lock:
+            if r.tags.pop(tag, None) is None:
+                self._json(404, {"error": f"no tag {tag}"})
+                return
+        self._json(200, {})
+
     def tree(self, repo: str, rev: str, path: str = "") -> None:
         r = self._repo(repo)
         if r is None:
@@ -396,6 +411,7 @@ ROUTES = [
     (rf"/api/datasets/{REPO}/preupload/(?P<rev>[^/]+)", "POST", "preupload"),
     (rf"/api/datasets/{REPO}/commit/(?P<rev>[^/]+)", "POST", "commit"),
     (rf"/api/datasets/{REPO}/tag/(?P<rev>[^/]+)", "POST", "tag"),
+    (rf"/api/datasets/{REPO}/tag/(?P<tag>[^/]+)", "DELETE", "delete_tag"),
     (rf"/api/datasets/{REPO}/tree/(?P<rev>[^/]+)(?:/(?P<path>.*))?", "GET", "tree"),
     (rf"/datasets/{REPO}\.git/info/lfs/objects/batch", "POST", "lfs_batch"),
     (r"/lfs/(?P<oid>[0-9a-f]{64})", "PUT", "lfs_put"),

@@ -35,10 +35,10 @@ def test_folder_round_trip(release: Path, tmp_path: Path) -> None:
     front = yaml.safe_load(card.split("---\n")[1])
     # JSON shards: one config per source (their meta keys differ), each pointing into the version folder.
     own = yaml.safe_load((release / "README.md").read_text().split("---\n")[1])
-    splits = {e["split"]: e["path"] for c in own["configs"] for e in c["data_files"]}
-    assert set(splits) == set(manifest["sources"])
+    paths = {c["config_name"]: [e["path"] for e in c["data_files"]] for c in own["configs"]}
+    assert set(paths) == set(manifest["sources"])
     assert {c["config_name"]: [e["path"] for e in c["data_files"]] for c in front["configs"]} == {
-        source: [f"1.0.0/{path}"] for source, path in splits.items()
+        source: [f"1.0.0/{p}" for p in ps] for source, ps in paths.items()
     }
 
     got = download(str(target), dest)

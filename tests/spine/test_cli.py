@@ -61,11 +61,14 @@ def test_list_names_readers_filters(tmp_path: Path) -> None:
 def test_dry_run_prints_resolved_plan_without_writing(tmp_path: Path) -> None:
     write_corpus(tmp_path / "in", files=1, per_file=3)
     cfg = write_config(tmp_path / "c.yaml", [str(tmp_path / "in" / "*")], tmp_path / "out")
-    proc = pajama("run", str(cfg), "--dry-run", check=True)
+    proc = pajama("run", str(cfg), "--dry-run", "--verbose", check=True)
     plan = json.loads(proc.stdout)
     assert plan["config"]["shards"] == 3
     assert plan["plan"]["sources"][0]["stages"][0]["params"] == {"min_chars": 0, "min_words": 30}
     assert not (tmp_path / "out").exists()
+    short = pajama("run", str(cfg), "--dry-run", check=True).stdout
+    assert "source   docs: jsonl@1, 1 input(s)" in short and "filters min_length" in short
+    assert len(short.splitlines()) < 10 and "{" not in short
 
 
 @pytest.mark.parametrize(
@@ -109,11 +112,12 @@ def test_preset_options_override_its_filters(tmp_path: Path) -> None:
         tmp_path / "out",
         filters=[{"gopher": {"gopher_quality": {"min_words": 10}}}],
     )
-    plan = json.loads(pajama("run", str(cfg), "--dry-run", check=True).stdout)
+    allow = ("--set", "sources.docs.allow_missing=true")
+    plan = json.loads(pajama("run", str(cfg), "--dry-run", "--verbose", *allow, check=True).stdout)
     stages = {s["filter"]: s["params"] for s in plan["plan"]["sources"][0]["stages"]}
     assert stages["gopher_quality"]["min_words"] == 10
     assert stages["gopher_quality"]["max_words"] == 100_000  # the preset's other values stay
     assert "gopher_repetition" in stages
-    bad = pajama("run", str(cfg), "--dry-run", "--set", "sources.docs.filters.0={gopher: {c4: {}}}")
+    bad = pajama("run", str(cfg), "--dry-run", *allow, "--set", "sources.docs.filters.0={gopher: {c4: {}}}")
     assert bad.returncode == 2
     assert "sources.docs.filters[0].gopher.c4" in bad.stderr

@@ -19,6 +19,7 @@ from pajama.build.pipeline import InputResult, process_input
 from pajama.build.plan import Plan, SourcePlan
 from pajama.build.release import finalize_release, minhash_files
 from pajama.build.slot import check_release_slot, preflight
+from pajama.build.timing import PhaseTimer
 from pajama.build.token_files import relative_token_paths, shard_tokens
 from pajama.build.write import ShardResult, write_shard
 from pajama.engine import DedupShuffle, Executor, UsesWorkDir
@@ -85,13 +86,18 @@ def run(
     prepare_stages(plan)
     if isinstance(executor, UsesWorkDir):
         executor.attach(plan.work)
-    inputs = _map_phase(plan, executor, progress)
-    removed, dedup_stats, signature_files = _dedup_phase(plan, inputs, executor)
-    shards = _write_phase(plan, executor, inputs, removed, progress)
+    timer = PhaseTimer(progress)
+    with timer.phase("read"):
+        inputs = _map_phase(plan, executor, progress)
+    with timer.phase("dedup", f"{sum(r.documents for r in inputs):,} documents"):
+        removed, dedup_stats, signature_files = _dedup_phase(plan, inputs, executor)
+    with timer.phase("write"):
+        shards = _write_phase(plan, executor, inputs, removed, progress)
     engine: dict[str, Any] = {"name": executor.name, "workers": executor.workers}
     counters: dict[str, int] | None = getattr(executor, "counters", None)
     if counters:
         engine["counters"] = dict(sorted(counters.items()))
+    engine["timing"] = timer.summary(inputs)  # in `engine`: outside release_digest, and not data for diff
     return finalize_release(plan, engine, inputs, shards, dedup_stats, started=started, extra_files=signature_files)
 
 
@@ -124,7 +130,7 @@ def _map_phase(plan: Plan, executor: Executor, progress: Progress | None) -> lis
     def done(task: MapTask, result: InputResult) -> None:
         results[(task.source, task.input_index)] = result
         if progress is not None:
-            progress.advance("read", result.documents)
+            progress.advance("read", result.documents, f"{result.source}:{result.name}")
 
     executor.map(partial(map_one, plan), todo, done)
     ordered = [results[(s.name, i)] for s in plan.sources for i in range(len(s.inputs))]
@@ -207,7 +213,7 @@ def _write_phase(
     def done(task: WriteTask, result: ShardResult) -> None:
         results[(result.source, result.shard)] = result
         if progress is not None:
-            progress.advance("write", result.kept)
+            progress.advance("write", result.kept, f"{result.source}/{result.shard:05d}")
 
     executor.map(partial(write_one, plan, removed), todo, done)
     return [results[(s.name, k)] for s in plan.sources for k in range(plan.config.shards)]

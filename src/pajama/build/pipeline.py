@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -62,6 +63,8 @@ class InputResult:
             entry["documents"] += 1
             entry["items"] = sorted(set(entry["items"]) | {h["item"] for h in hits if h["benchmark"] == benchmark})
     reproducible: bool = True  # False when a wall-clock guard decided a record (Failure.reproducible)
+    wall_s: float = 0.0  # time spent in this run (engine.timing in the manifest; not in to_json: not data)
+    cpu_s: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -217,6 +220,7 @@ def process_input(plan: Plan, src: SourcePlan, inp: InputFile, out_dir: str) -> 
     if os.path.exists(out_dir):
         shutil.rmtree(out_dir)
     result = InputResult(src.name, inp.uri, inp.name)
+    wall0, cpu0 = time.monotonic(), time.process_time()
     runs = RunWriter(out_dir, plan.config.shards)
     featurizer = make_featurizer(plan, src)
     for row in iter_input(plan, src, inp, result, featurizer):
@@ -227,6 +231,7 @@ def process_input(plan: Plan, src: SourcePlan, inp: InputFile, out_dir: str) -> 
         faults.checkpoint("dedup.features")
         result.features = "features.parquet"
         featurizer.write(os.path.join(out_dir, result.features))
+    result.wall_s, result.cpu_s = time.monotonic() - wall0, time.process_time() - cpu0
     return result
 
 

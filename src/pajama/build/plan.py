@@ -118,6 +118,8 @@ def _source_plan(name: str, rank: int, config: Config, extra: list[Stage]) -> So
         stages.append(_stage("license", lic, options.build(lic, src.license, f"{key}.license"), stages))
     stages.extend(extra)
     inputs, missing = resolve_inputs(src.inputs, name, accepts_dirs=getattr(reader_cls, "accepts_dirs", False))
+    if missing and not src.allow_missing:
+        raise ConfigError(f"{key}.inputs", f"no such file: {', '.join(missing)} (set allow_missing: true to count it)")
     return SourcePlan(name, rank, reader_cls.name, reader, inputs, stages, missing)
 
 

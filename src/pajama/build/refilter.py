@@ -13,10 +13,12 @@ from the old manifest for dropped documents the old release did not keep.
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections import Counter
 from typing import Any
 
+import fsspec
 import orjson
 
 from pajama.build import config as config_mod
@@ -32,7 +34,7 @@ from pajama.errors import ConfigError
 from pajama.manifests.verify import load_manifest
 from pajama.record import Record
 from pajama.shardio import read_shard
-from pajama.storage import join
+from pajama.storage import atomic_write, join
 
 
 def refilter(release: str, overrides: list[str], *, version: str, output: str | None = None) -> dict[str, Any]:
@@ -59,7 +61,22 @@ def refilter(release: str, overrides: list[str], *, version: str, output: str | 
     dedup = old.get("dedup")
     if dedup is not None:
         dedup = dict(dedup, carried_over_from=old["version"])
-    return finalize_release(plan, {"name": "refilter", "workers": 1}, inputs, shards, dedup, started=started)
+    signatures = _carry_minhash(release, old, plan.release_uri)
+    engine = {"name": "refilter", "workers": 1}
+    return finalize_release(plan, engine, inputs, shards, dedup, started=started, extra_files=signatures)
+
+
+def _carry_minhash(release: str, old: dict[str, Any], new_release: str) -> list[dict[str, Any]]:
+    """minhash/ signatures do not depend on thresholds: the new version holds the same files."""
+    out = []
+    for entry in old["shards"]:
+        if entry["kind"] != "minhash":
+            continue
+        target = join(new_release, entry["path"])
+        with fsspec.open(join(release, entry["path"]), "rb") as src, atomic_write(target) as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        out.append(dict(entry))
+    return out
 
 
 def _check_same_chain(plan: Plan, old: dict[str, Any]) -> None:
@@ -127,15 +144,15 @@ def _refilter_shard(
             if separate and rec["id"] in separate:
                 rec["signals"] = separate[rec["id"]]
             record = Record.from_dict(rec)
-            if info is not None and info.get("duplicate_of"):
+            # A duplicate passed every filter before dedup removed it: it goes through the stages again (as
+            # in a full run) and stays a duplicate when it still passes.
+            reason = run_stages(record, src.stages, counts, from_signals=True)
+            licenses.setdefault(license_of(record.meta), Counter())["dropped" if reason else "passed"] += 1
+            if reason is None and info is not None and info.get("duplicate_of"):
                 removed[record.id] = info
-                status = "K"
-            else:
-                reason = run_stages(record, src.stages, counts, from_signals=True)
-                licenses.setdefault(license_of(record.meta), Counter())["dropped" if reason else "passed"] += 1
-                if reason and not plan.config.rejected:
-                    continue
-                status = "K" if reason is None else f"D{reason}"
+            elif reason and not plan.config.rejected:
+                continue
+            status = "K" if reason is None else f"D{reason}"
             if plan.config.signals != "inline":
                 record.signals = {} if plan.config.signals == "none" else record.signals
             facts = orjson.dumps([len(record.text), record.meta.get("language"), license_of(record.meta)])

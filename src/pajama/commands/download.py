@@ -32,7 +32,8 @@ def register(sub: Any) -> None:
         action="append",
         default=[],
         metavar="KIND",
-        help="only shards of this kind: data, rejected, signals, minhash, tokens (repeatable)",
+        help="shards of this kind: data, rejected, signals, minhash, tokens, or all (repeatable; default: data, "
+        "with manifest, SHA256SUMS, card and report)",
     )
     p.add_argument("--workers", type=int, default=4, metavar="N", help="parallel transfers (default 4)")
     p.set_defaults(func=main)

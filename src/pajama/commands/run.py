@@ -35,7 +35,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--fresh", action="store_true", help="ignore checkpoints of an earlier attempt")
     p.add_argument("--overwrite", action="store_true", help="replace an existing release of the same version")
-    p.add_argument("--dry-run", action="store_true", help="print the resolved config and plan, do nothing")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print a summary of the plan (with --verbose: the resolved config and plan)",
+    )
+    p.add_argument("-v", "--verbose", action="count", default=0, help="more logging; with --dry-run the full plan")
     p.set_defaults(func=main)
 
 
@@ -47,9 +52,16 @@ def main(args: argparse.Namespace) -> int:
     name, workers, options = engine_choice(config, args)
     executor = make_executor(name, workers=workers, options=options, args=getattr(args, "engine_args", []))
     if args.dry_run:
-        json.dump({"config": config.resolved(), "plan": plan.describe()}, sys.stdout, indent=2)
-        print()
+        if args.verbose:
+            json.dump({"config": config.resolved(), "plan": plan.describe()}, sys.stdout, indent=2)
+            print()
+        else:
+            print(dry_run_summary(plan.describe()))
         return 0
+    if config.tokenizer:  # a Hub tokenizer is fetched now, before any input is read
+        from pajama.tokenization.load import load_tokenizer
+
+        load_tokenizer(config.tokenizer)
     from pajama.build.driver import run
     from pajama.manifests.show import print_summary
     from pajama.progress import Progress
@@ -69,3 +81,21 @@ def engine_choice(config: config_mod.Config, args: argparse.Namespace) -> tuple[
     for key, value in config_mod.parse_overrides(args.engine_opts, flag="--engine-opt"):
         options[key] = value
     return name, args.workers or section.workers, options
+
+
+def dry_run_summary(plan: dict[str, Any]) -> str:
+    """A few lines a person reads before starting a long run: where, what, how many."""
+    lines = [f"release  {plan['release']}", f"work dir {plan['work_dir']}"]
+    for src in plan["sources"]:
+        missing = sum(1 for i in src["inputs"] if i.endswith(" (missing)"))
+        found = len(src["inputs"]) - missing
+        lines.append(
+            f"source   {src['name']}: {src['reader']}, {found} input(s)" + (f", {missing} missing" if missing else "")
+        )
+        stages = ", ".join(st["name"] for st in src["stages"]) or "none"
+        lines.append(f"  filters {stages}")
+    dedup = [k for k in ("exact", "minhash") if plan["dedup"].get(k) and plan["dedup"][k].get("enabled", True)]
+    lines.append(f"dedup    {', '.join(dedup) or 'off'} (scope {plan['dedup']['scope']})")
+    lines.append(f"tokenizer {plan['tokenizer'] or 'none'}")
+    lines.append("(--dry-run --verbose prints the resolved config and plan as JSON)")
+    return "\n".join(lines)

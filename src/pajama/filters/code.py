@@ -64,12 +64,15 @@ def code_signals(text: str) -> dict[str, Any]:
     n = len(text)
     alnum, alpha = _alnum_alpha(text)
     tokens = len(text.split())
-    return {
+    out: dict[str, Any] = {
         "max_line_length": max(lengths, default=0),
         "avg_line_length": n / len(lengths) if lengths else 0.0,
         "alphanum_fraction": alnum / n if n else 0.0,
         "alpha_per_token": alpha / tokens if tokens else 0.0,
     }
+    if not text.strip():
+        out["empty"] = True  # only when true, so the signals of real code are unchanged
+    return out
 
 
 def _alnum_alpha(text: str) -> tuple[int, int]:
@@ -97,23 +100,22 @@ class CodeQuality(TextTransform):
     def transform(self, record: Record) -> Edit:
         """Header comments removed (the rule in `header_comments`), then the statistics of what is left."""
         path = record.meta.get("path")
-        if self.extensions and isinstance(path, str) and not path.endswith(self.extensions):
-            return Edit(record.text, {"extension": False})
         text = strip_header_comments(record.text, self.header_comments)
-        if not text.strip():
-            return Edit(record.text, {"empty": True})
         s = code_signals(text)
+        if isinstance(path, str):
+            s["path"] = path  # so that `decide` (and refilter) applies the extension rule from the signals
         if text == record.text:
             return Edit(record.text, s)
         edit = {"removed": f"header_comments.{self.header_comments}", "chars": len(record.text) - len(text)}
         return Edit(text, s, edit)
 
     def decide(self, s: Mapping[str, Any]) -> Verdict:
-        """Rules on the signals; `extension` and `empty` are decided before any statistic is computed."""
-        for precheck in ("extension", "empty"):
-            if precheck in s:
-                return Verdict.drop(f"code_quality.{precheck}")
+        """The rules applied to the statistics (and `path`); an empty file fails `empty`."""
+        path = s.get("path")
+        if self.extensions and isinstance(path, str) and not path.endswith(self.extensions):
+            return Verdict.drop("code_quality.extension", s)
         checks = (
+            (s.get("empty", False), "empty"),
             (s["max_line_length"] > self.max_line_length, "max_line_length"),
             (s["avg_line_length"] > self.max_avg_line_length, "avg_line_length"),
             (s["alphanum_fraction"] < self.min_alphanum_fraction, "alphanum_fraction"),

@@ -95,23 +95,40 @@ class LicensePolicy(SignalFilter):
         return key in allowed
 
     def signals(self, record: Record) -> Mapping[str, Any]:
-        """The record's license expression and evidence; none of it is stored (meta already holds it)."""
-        return {"license": record.meta.get("license"), "confidence": record.meta.get("license_confidence")}
+        return license_signals(record.meta)
 
-    def decide(self, signals: Mapping[str, Any]) -> Verdict:
-        lic = signals.get("license")
+    def decide(self, s: Mapping[str, Any]) -> Verdict:
+        """The decision from the stored signals (license, confidence, evidence): refilter re-uses them."""
+        signals = dict(s)
+        lic = s.get("license")
         if not isinstance(lic, str) or not lic.strip():
-            return Verdict.drop("license.unknown")
+            return Verdict.drop("license.unknown", signals)
         if lic.strip() == NO_LICENSE:
-            return Verdict.drop("license.none")
+            return Verdict.drop("license.none", signals)
         expr = _parsed(lic)
         if expr is None:
-            return Verdict.drop("license.unknown")
+            return Verdict.drop("license.unknown", signals)
         ok, failing = evaluate(expr, self.allowed)
         if not ok:
             first = failing[0]
-            return Verdict.drop("license.unknown" if first == "LicenseRef-unknown" else f"license.{first}")
-        confidence = signals.get("confidence")
+            reason = "license.unknown" if first == "LicenseRef-unknown" else f"license.{first}"
+            return Verdict.drop(reason, signals)
+        confidence = s.get("confidence")
         if isinstance(confidence, int | float) and confidence < self.min_confidence:
-            return Verdict.drop("license.weak_evidence")
-        return Verdict.keep()
+            return Verdict.drop("license.weak_evidence", signals)
+        return Verdict.keep(signals)
+
+
+def license_signals(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """What the policy decides from: the license, its confidence and where it was found (`method:file`)."""
+    lic = meta.get("license")
+    out: dict[str, Any] = {"license": lic if isinstance(lic, str) else None}
+    confidence = meta.get("license_confidence")
+    if isinstance(confidence, int | float):
+        out["confidence"] = float(confidence)
+    evidence = meta.get("license_evidence")
+    if isinstance(evidence, list):
+        out["evidence"] = [
+            f"{e.get('method', '')}:{e.get('file', '')}" if isinstance(e, dict) else str(e) for e in evidence
+        ]
+    return out

@@ -113,35 +113,29 @@ class UrlFilter(SignalFilter):
             _list_files(uri, "domains")  # a missing list is a config error, found before any work
 
     def signals(self, record: Record) -> Mapping[str, Any]:
-        """{"match": the first blocklisted domain or URL prefix}, {"malformed": True}, or nothing."""
+        """{"url": the record's URL} (nothing without one): what `decide` matches against the lists."""
         url = record.meta.get("url")
         if not isinstance(url, str) or not url:
             return {}
+        return {"url": url}
+
+    def decide(self, s: Mapping[str, Any]) -> Verdict:
+        """Match the stored `url` signal against the lists (refilter re-decides with new lists). The matching
+        entry is not a signal: it depends on the lists, and a stored signal must not."""
+        url = s.get("url")
+        if not isinstance(url, str) or not url:
+            return Verdict.keep()
         try:
             host = urlsplit(url if "://" in url else "http://" + url).hostname or ""
             prefixes = url_prefixes(url)
         except ValueError:  # e.g. a bad IPv6 literal: no blocklist can name it
-            return {"malformed": True}
-        domains = self._domains()
+            return Verdict.keep({"url": url, "malformed": True})
+        domains = load_entries("domain", tuple(self.domain_lists), tuple(self.domains))
         for suffix in domain_suffixes(host) if host else ():
             if suffix in domains:
-                return {"match": suffix}
-        urls = self._urls()
+                return Verdict.drop("url.blocked_domain", {"url": url})
+        urls = load_entries("url", tuple(self.url_lists), tuple(self.urls))
         for prefix in prefixes:
             if prefix in urls:
-                return {"match": prefix}
-        return {}
-
-    def decide(self, signals: Mapping[str, Any]) -> Verdict:
-        match = signals.get("match")
-        if match is not None and match in self._domains():
-            return Verdict.drop("url.blocked_domain", {"match": match})
-        if match is not None and match in self._urls():
-            return Verdict.drop("url.blocked_url", {"match": match})
-        return Verdict.keep({"malformed": True} if signals.get("malformed") else None)
-
-    def _domains(self) -> frozenset[str]:
-        return load_entries("domain", tuple(self.domain_lists), tuple(self.domains))
-
-    def _urls(self) -> frozenset[str]:
-        return load_entries("url", tuple(self.url_lists), tuple(self.urls))
+                return Verdict.drop("url.blocked_url", {"url": url})
+        return Verdict.keep({"url": url})

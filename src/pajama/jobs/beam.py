@@ -11,6 +11,7 @@ dist/pajama-*.whl`) or `--setup_file`, and `work_dir`/`output` on storage every 
 
 from __future__ import annotations
 
+import os
 import pickle
 import tempfile
 from collections.abc import Callable, Sequence
@@ -47,7 +48,7 @@ class BeamExecutor:
     def __init__(
         self, *, workers: int | None = None, runner: str | None = None, pipeline_args: list[str] | None = None
     ) -> None:
-        self.workers = workers or 1
+        self.workers = max(1, workers or os.cpu_count() or 1)  # as --workers says: default all cores
         self.runner = runner or "DirectRunner"
         self.pipeline_args = list(pipeline_args or [])
         self.counters: dict[str, int] = {}

@@ -32,6 +32,14 @@ SIZES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_
          (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B"),
          (10_000_000_000, "1B<n<10B"))  # fmt: skip
 _SPDX_TOKEN = re.compile(r"[A-Za-z0-9.+-]+")
+_ISO = re.compile(r"([a-z]{2,3})(?:[_-][A-Za-z0-9]{2,8})*")
+#: an absolute local path (or ~/...) with at least one folder: the card shows only its last component
+_LOCAL_PATH = re.compile(r"(?<![\w.:/<>~-])(?:~|[A-Za-z]:)?(?:/[^\s/`'\"|,()\[\]{}]+)+/([^\s/`'\"|,()\[\]{}]*)")
+
+
+def strip_machine_paths(text: str) -> str:
+    """`/home/me/crawl/part-1.warc.gz` -> `part-1.warc.gz`: a card is for readers elsewhere (URIs stay)."""
+    return _LOCAL_PATH.sub(lambda m: m.group(1) or ".", text)
 
 
 def size_category(n: int) -> str:
@@ -71,34 +79,74 @@ def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"`{k}` {v:,}" for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) or "none"
 
 
+def split_languages(codes: set[str]) -> tuple[list[str], list[str]]:
+    """(ISO 639 codes for the card's `language:`, everything else: programming languages such as `Python`).
+
+    A natural-language label is 2-3 lowercase letters, optionally with a script or region (`en`, `yue`,
+    `eng_Latn`, `pt-BR`); the card lists its language subtag. `unknown` is neither."""
+    iso, other = set(), set()
+    for code in codes:
+        match = _ISO.fullmatch(code)
+        if match:
+            iso.add(match.group(1))
+        elif code != "unknown":
+            other.add(code)
+    return sorted(iso), sorted(other)
+
+
+def data_configs(m: dict[str, Any], prefix: str = "") -> list[dict[str, Any]]:
+    """The card's `configs:`, so `datasets.load_dataset(release_dir)` works.
+
+    JSON shards: one config per source (the first is the default): `datasets` infers one schema per config,
+    and the meta and origin.locator fields differ between sources. Parquet shards hold those as JSON
+    strings, so one config with a split per source casts."""
+    suffix = "parquet" if m.get("format") == "parquet" else "jsonl.zst"
+    names = list(m["sources"])
+    if m.get("format") == "parquet":
+        files = [{"split": _split_name(n), "path": f"{prefix}data/{n}/*.{suffix}"} for n in names]
+        return [{"config_name": "default", "data_files": files}]
+    return [
+        {
+            "config_name": n,
+            "data_files": [{"split": "train", "path": f"{prefix}data/{n}/*.{suffix}"}],
+            **({"default": True} if i == 0 else {}),
+        }
+        for i, n in enumerate(names)
+    ]
+
+
+def _split_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", name)
+
+
 def _header(m: dict[str, Any]) -> list[str]:
+    import yaml
+
     sources = m["sources"]
     kept_licenses = sorted({lic for t in m["licenses"].values() for lic, c in t.items() if c["kept"]})
     ids = sorted({i for lic in kept_licenses for i in license_ids(lic)})
     hf = sorted({hf_license(i) for i in ids}) or ["unknown"]
     others = [i for i in ids if hf_license(i) == "other"]
-    languages = sorted(
-        {lang for s in sources.values() for lang, n in s["languages"].items() if n and lang != "unknown"}
-    )
+    iso, programming = split_languages({lang for s in sources.values() for lang, n in s["languages"].items() if n})
     kept = sum(s["kept"] for s in sources.values())
-    lines = ["---", f"pretty_name: {json.dumps(m['dataset'] + ' ' + m['version'])}", "license:"]
-    lines += [f"- {lic}" for lic in hf]
+    front: dict[str, Any] = {"pretty_name": f"{m['dataset']} {m['version']}", "license": hf}
     if others:
-        lines.append(f"license_details: {json.dumps('SPDX: ' + ', '.join(others))}")
-    if languages:
-        lines += ["language:"] + [f"- {lang}" for lang in languages]
-    lines += ["size_categories:", f"- {size_category(kept)}", "source_datasets:"]
-    lines += [f"- {name}" for name in sources]
-    lines += ["task_categories:", "- text-generation", "tags:", "- pajama", "- pretraining"]
-    lines += ["configs:", "- config_name: default", "  data_files:"]
-    suffix = "parquet" if m.get("format") == "parquet" else "jsonl.zst"
-    for name in sources:
-        lines += [f"  - split: {re.sub(r'[^A-Za-z0-9_]', '_', name)}", f"    path: data/{name}/*.{suffix}"]
-    return [*lines, "---", ""]
+        front["license_details"] = "SPDX: " + ", ".join(others)
+    if iso:
+        front["language"] = iso
+    front["size_categories"] = [size_category(kept)]
+    front["source_datasets"] = list(sources)
+    front["task_categories"] = ["text-generation"]
+    front["tags"] = ["pajama", "pretraining", *(["code"] if programming else [])]
+    if programming:
+        front["programming_language"] = programming
+    front["configs"] = data_configs(m)
+    return ["---", yaml.safe_dump(front, sort_keys=False, allow_unicode=True).rstrip("\n"), "---", ""]
 
 
 def render_card(manifest: dict[str, Any]) -> str:
     from pajama.manifests import card_sections as sections
+    from pajama.manifests import card_uses as uses
 
     m = manifest
     lines = _header(m)
@@ -115,16 +163,21 @@ def render_card(manifest: dict[str, Any]) -> str:
     )  # fmt: skip
     for section in (
         sections.motivation,
+        uses.uses,
         sections.composition,
         sections.collection,
         sections.preprocessing,
         sections.dedup,
         sections.licenses,
+        uses.personal_information,
+        uses.bias,
+        uses.limitations,
         sections.provenance,
         sections.verify,
+        uses.citation,
     ):
         lines += section(m)
-    return "\n".join(lines)
+    return strip_machine_paths("\n".join(lines))
 
 
 def write_release_file(release: str, name: str, render: Any, output: str | None = None) -> str:
@@ -142,8 +195,15 @@ def write_release_file(release: str, name: str, render: Any, output: str | None 
     from pajama.storage import atomic_write, join, local_path
 
     target = output or join(release, name)
+    text = render(load_manifest(release))
+    fs_t, path_t = fsspec.core.url_to_fs(target)
+    if fs_t.exists(path_t):
+        with fs_t.open(path_t, "r", encoding="utf-8") as f:
+            if f.read() == text:  # nothing changed: SHA256SUMS and a signature stay as they are
+                print(f"{target} unchanged")
+                return target
     with atomic_write(target, "w") as f:
-        f.write(render(load_manifest(release)))
+        f.write(text)
     base, path = local_path(release), local_path(target)
     inside = output is None or (
         base is not None and path is not None and os.path.abspath(path).startswith(os.path.abspath(base) + os.sep)

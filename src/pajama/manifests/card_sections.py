@@ -173,7 +173,7 @@ def provenance(m: dict[str, Any]) -> list[str]:
         "",
         f"- code: pajama {code.get('pajama')}, git commit `{code.get('git_commit')}`, Python {code.get('python')}",
         f"- libraries: {libs or 'not recorded'}",
-        f"- engine: `{_cell(m.get('engine'))}`",
+        f"- engine: `{_cell({k: v for k, v in (m.get('engine') or {}).items() if k != 'timing'})}`",
         f"- config_sha256: `{m.get('config_sha256')}` (the resolved config is in `manifest.json`)",
         "",
         "Every document's `origin` names its input, the input's sha256 and the record's place in it; "

@@ -163,9 +163,10 @@ def _dedup(manifest: dict[str, Any]) -> str:
     if mh:
         p = mh.get("params") or {}
         largest = (mh.get("largest_cluster") or {}).get("size")
+        biggest = f", the largest of {largest:,} documents" if largest else ""
         parts.append(
             f"<p class='note'>threshold {p.get('threshold')}, {p.get('num_perm')} permutations, {p.get('bands')} bands "
-            f"x {p.get('rows')} rows; {mh.get('clusters', 0):,} clusters, largest {escape(str(largest))}</p>"
+            f"x {p.get('rows')} rows; {mh.get('clusters', 0):,} near-duplicate clusters{biggest}</p>"
         )
     exact = dedup.get("exact")
     if exact:

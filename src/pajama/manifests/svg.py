@@ -6,11 +6,12 @@ No scripts, no fonts, no external references: every chart is a self-contained <s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-LABEL_W = 170
+LABEL_W = 230
 BAR_H = 18
 GAP = 6
 FONT = 11
@@ -43,17 +44,29 @@ def _text(x: float, y: float, text: str, *, anchor: str = "start", cls: str = ""
     return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{extra}>{escape(text)}</text>'
 
 
+def text_width(text: str) -> float:
+    """Width of `text` at FONT px in a sans-serif face, a little generous (no font metrics offline)."""
+    return len(text) * FONT * 0.62
+
+
 def hbars(plot: str, rows: Sequence[Row], *, width: int = 720, scale: float | None = None) -> str:
-    """Stacked horizontal bars, one row per label; `scale` is the value of a full-width bar (default: max)."""
+    """Stacked horizontal bars, one row per label; `scale` is the value of a full-width bar (default: max).
+
+    Labels are clipped to the label column and the bars leave room for the widest note, so no text is cut
+    at the edge of the chart."""
     if not rows:
         return empty(plot, "nothing to plot")
     full = scale or max((sum(s.value for s in r.segments) for r in rows), default=0) or 1
-    bar_w = width - LABEL_W - 90
+    notes = [row.note or fmt(sum(s.value for s in row.segments)) for row in rows]
+    bar_w = width - LABEL_W - max(text_width(n) for n in notes) - 12
     height = len(rows) * (BAR_H + GAP) + GAP
+    label_chars = int((LABEL_W - 10) / (FONT * 0.62))
     parts = [_open(plot, width, height)]
     for i, row in enumerate(rows):
         y = GAP + i * (BAR_H + GAP)
-        parts.append(_text(LABEL_W - 6, y + BAR_H - 5, _clip(row.label, 28), anchor="end"))
+        label = _clip(row.label, label_chars)
+        parts.append(_text(LABEL_W - 6, y + BAR_H - 5, label, anchor="end") if label == row.label else
+                     _titled(LABEL_W - 6, y + BAR_H - 5, label, row.label))  # fmt: skip
         x = float(LABEL_W)
         for seg in row.segments:
             w = bar_w * seg.value / full
@@ -64,20 +77,26 @@ def hbars(plot: str, rows: Sequence[Row], *, width: int = 720, scale: float | No
                 f"<title>{escape(seg.title)}</title></rect>"
             )
             x += w
-        total = sum(s.value for s in row.segments)
-        parts.append(_text(x + 4, y + BAR_H - 5, row.note or fmt(total), cls="num"))
+        parts.append(_text(x + 4, y + BAR_H - 5, notes[i], cls="num"))
     parts.append("</svg>")
     return "".join(parts)
 
 
 def vbars(plot: str, bars: Sequence[tuple[str, float, str]], *, width: int = 340, height: int = 150, color: str) -> str:
-    """A histogram: one bar per (label, value, tooltip), labels under the bars."""
+    """A histogram: one bar per (label, value, tooltip), labels under the bars.
+
+    When the labels are wider than a bar they are turned 45 degrees (and the chart grows to hold them);
+    a value is printed over its bar only when it fits the bar's width."""
     if not bars or not any(v for _, v, _ in bars):
         return empty(plot, "no data")
     top = max(v for _, v, _ in bars)
-    plot_h = height - 34
     step = (width - 10) / len(bars)
-    parts = [_open(plot, width, height)]
+    widest = max(text_width(label) for label, _, _ in bars)
+    turned = widest > step - 2
+    plot_h = height - 34
+    base = 14 + plot_h + 12  # the labels' baseline
+    total_h = base + (widest * 0.72 + 4 if turned else 8)  # a turned label reaches down by width x sin 45
+    parts = [_open(plot, width, math.ceil(total_h))]
     for i, (label, value, title) in enumerate(bars):
         h = plot_h * value / top if top else 0
         x = 5 + i * step
@@ -85,11 +104,23 @@ def vbars(plot: str, bars: Sequence[tuple[str, float, str]], *, width: int = 340
             f'<rect x="{x + 2:.1f}" y="{14 + plot_h - h:.1f}" width="{max(step - 4, 1):.1f}" height="{h:.1f}" '
             f'fill="{color}"><title>{escape(title)}</title></rect>'
         )
-        if value:
+        if value and text_width(fmt(value)) <= step:
             parts.append(_text(x + step / 2, 12 + plot_h - h, fmt(value), anchor="middle", cls="num"))
-        parts.append(_text(x + step / 2, height - 8, label, anchor="middle", cls="axis"))
+        if turned:
+            cx = x + step / 2 + 3
+            parts.append(
+                f'<text x="{cx:.1f}" y="{base:.1f}" text-anchor="end" class="axis" '
+                f'transform="rotate(-45 {cx:.1f} {base:.1f})">{escape(label)}</text>'
+            )
+        else:
+            parts.append(_text(x + step / 2, base, label, anchor="middle", cls="axis"))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _titled(x: float, y: float, text: str, full: str) -> str:
+    """A clipped label that shows its full text as a tooltip."""
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="end">{escape(text)}<title>{escape(full)}</title></text>'
 
 
 def legend(items: Sequence[tuple[str, str]]) -> str:

@@ -100,7 +100,12 @@ def check_accounting(manifest: dict[str, Any]) -> list[str]:
 
 
 def check_checksums(release: str, manifest: dict[str, Any]) -> list[str]:
+    """Files against SHA256SUMS and the manifest; a published copy's PUBLISHED.json names the files it left
+    out and the digest of each shard it republished without license-dropped documents."""
+    from pajama._publish_select import RECORD, expected_digests, load_record
+
     problems = []
+    withheld, filtered = expected_digests(load_record(release))
     fs, root = fsspec.core.url_to_fs(release)
     root = root.rstrip("/")
     try:
@@ -109,22 +114,28 @@ def check_checksums(release: str, manifest: dict[str, Any]) -> list[str]:
     except FileNotFoundError:
         listed = {}
         problems.append("SHA256SUMS: missing")
+    listed.update({rel: sha for rel, sha in filtered.items() if rel in listed})
     present = {p[len(root) + 1 :] for p in fs.find(root)} - {"SHA256SUMS"}
     present = {p for p in present if not p.rsplit("/", 1)[-1].startswith(".")}
+    if withheld or filtered:
+        present.discard(RECORD)
     for rel in sorted(present - set(listed)):
         if listed or "SHA256SUMS: missing" not in problems:
             problems.append(f"{rel}: extra file, not listed in SHA256SUMS")
-    for rel in sorted(set(listed) - present):
+    for rel in sorted(set(listed) - present - withheld):
         problems.append(f"{rel}: listed in SHA256SUMS but missing")
     for rel in sorted(set(listed) & present):
         if sha256_file(join(release, rel))[0] != listed[rel]:
             problems.append(f"{rel}: sha256 does not match SHA256SUMS")
     for shard in manifest["shards"]:
         rel = shard["path"]
+        expected = filtered.get(rel, shard["sha256"])
+        if rel in withheld and rel not in present:
+            continue
         if rel not in present:
             problems.append(f"{rel}: in the manifest but missing")
-        elif listed.get(rel) not in (None, shard["sha256"]) or (
-            rel not in listed and sha256_file(join(release, rel))[0] != shard["sha256"]
+        elif listed.get(rel) not in (None, expected) or (
+            rel not in listed and sha256_file(join(release, rel))[0] != expected
         ):
             problems.append(f"{rel}: sha256 does not match the manifest")
     return problems
