@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 STAGING = ".pajama-download"
 #: what `pajama download` fetches without --kind/--shards: the data (manifest, SHA256SUMS, card, report come along)
 DEFAULT_KINDS = ("data",)
+#: release folders that are not shards: fetched with a whole-release download, or by kind (`--kind index`)
+EXTRA_FOLDERS = {"index": "index/"}
 
 
 class TransferProgress(Protocol):
@@ -190,7 +192,10 @@ def select(
     withheld, filtered = expected_digests(located.record)
     shards = [dict(s, sha256=filtered.get(s["path"], s["sha256"])) for s in every if s["path"] not in withheld]
     _check_choice("--source", sources, {s["source"] for s in shards} | set(located.manifest.get("sources", {})))
-    _check_choice("--kind", [k for k in kinds if k != "all"], {s["kind"] for s in shards})
+    _check_choice("--kind", [k for k in kinds if k != "all"], {s["kind"] for s in shards} | set(EXTRA_FOLDERS))
+    # index/ covers every source: it comes with a whole-release download, or when asked for by kind
+    whole = not kinds and not patterns and not sources
+    folders = tuple(f for k, f in EXTRA_FOLDERS.items() if whole or k in kinds or "all" in kinds)
     if "all" in kinds:
         kinds = ()
     elif not kinds and not patterns:
@@ -203,16 +208,23 @@ def select(
         s
         for s in shards
         if (not sources or s["source"] in sources)
+        and not (kinds and set(kinds) <= set(EXTRA_FOLDERS))
         and (not kinds or s["kind"] in kinds)
         and (not patterns or any(fnmatchcase(s["path"], p) for p in patterns))
     ]
-    if not chosen:
+    if not chosen and not folders:
         raise ConfigError("--shards", "the selection matches no shard of this release")
     wanted = [Wanted(s["path"], s["sha256"], None if s["path"] in filtered else s["bytes"]) for s in chosen]
     shard_paths = {s["path"] for s in every}
-    wanted += [Wanted(rel, d, None) for rel, d in sorted(located.sums.items()) if rel not in shard_paths]
+    extra = tuple(EXTRA_FOLDERS.values())
+    wanted += [
+        Wanted(rel, d, None)
+        for rel, d in sorted(located.sums.items())
+        if rel not in shard_paths and (not rel.startswith(extra) or rel.startswith(folders))
+    ]
     wanted = [w for w in wanted if w.rel != "manifest.json"]
-    return wanted, len(chosen) < len(every)
+    skipped = any(rel.startswith(extra) and not rel.startswith(folders) for rel in located.sums) if extra else False
+    return wanted, len(chosen) < len(every) or skipped
 
 
 def _check_choice(flag: str, chosen: Iterable[str], available: set[str]) -> None:

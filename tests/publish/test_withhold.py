@@ -57,6 +57,7 @@ def test_default_publish_leaves_out_rejected_signals_minhash(audited: Path, tmp_
     got = download(str(tmp_path / "home"), tmp_path / "dl")
     assert {p.split("/")[0] for p in release_files(tmp_path / "dl")} == {
         "data",
+        "index",  # the lookup index for `pajama query` (ids, hashes and reasons; no text)
         "manifest.json",
         "SHA256SUMS",
         "README.md",
