@@ -131,6 +131,9 @@ def test_tag_flags_exactly_the_planted_documents(corpus: tuple[Path, Path, Path,
     section = json.loads((release / "manifest.json").read_text())["decontamination"]["benchmarks"]["quiz"]
     assert section["item_ids"] == sorted({i for s in planted.values() for i in s}, key=lambda q: int(q[1:]))
     assert section["documents_hit"] == len(planted) and section["items"] == 40
+    card = (release / "README.md").read_text()
+    assert "## Benchmark decontamination" in card and f"quiz items found: {section['item_ids'][0]}," in card
+    assert 'id="governance"' in (release / "report.html").read_text()
 
 
 def test_drop_removes_them_and_mask_removes_only_the_spans(
@@ -206,3 +209,19 @@ def test_bad_benchmark_files_fail_before_work(tmp_path: Path, content: bytes, fi
     )
     assert proc.returncode == 2, proc.stderr
     assert needle in proc.stderr and str(bench) in proc.stderr
+
+
+def test_refilter_keeps_the_decontamination_record(corpus: tuple[Path, Path, Path, dict[str, set[str]]]) -> None:
+    tmp, docs, bench, planted = corpus
+    _run(tmp, "tag", bench, docs)
+    release = tmp / "out" / "t" / "1.0.0"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pajama", "refilter", str(release), "--version", "1.1.0", "--set",
+         "decontaminate.mode=drop"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    new = json.loads((tmp / "out" / "t" / "1.1.0" / "manifest.json").read_text())
+    old = json.loads((release / "manifest.json").read_text())
+    assert new["decontamination"]["benchmarks"] == old["decontamination"]["benchmarks"]
+    assert new["sources"]["docs"]["dropped"] == {"decontaminate.quiz": len(planted)}  # decided from stored signals

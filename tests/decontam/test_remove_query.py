@@ -120,6 +120,8 @@ def test_remove_by_ids_urls_domains_then_query(base: Path) -> None:
     assert set(v3) == {i for i in set(kept) - gone if "//a." in kept[i]["meta"]["url"]}
     m3 = json.loads((base / "out/g/1.2.0/manifest.json").read_text())
     assert [r["version"] for r in m3["removals"]] == ["1.1.0", "1.2.0"]  # requests compose
+    card = (base / "out/g/1.2.0/README.md").read_text()
+    assert "## Removal requests" in card and "| 1.1.0 | opt-out 7 |" in card and "| 1.2.0 | site opt-out |" in card
 
     answer = json.loads(pajama("query", "out/g/1.2.0", "--id", ids[0], "--json", "--all-versions", cwd=base).stdout)
     assert [a["matches"][0]["status"] for a in answer] == ["removed", "removed", "kept"]

@@ -103,6 +103,11 @@ def _carried_inputs(old: dict[str, Any]) -> list[InputResult]:
         r.skipped.update(row["skipped"])
         r.errors.update(row["errors"])
         out.append(r)
+    if out and old.get("decontamination"):  # the search is not run again: its totals carry over
+        out[0].contamination = {
+            name: {"documents": b["documents_hit"], "items": list(b["item_ids"])}
+            for name, b in old["decontamination"]["benchmarks"].items()
+        }
     return out
 
 

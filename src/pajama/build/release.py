@@ -178,6 +178,7 @@ def _decontamination(plan: Plan, inputs: list[InputResult]) -> dict[str, Any] | 
     if stage is None:
         return None
     params = stage.params()
+    stage.prepare()  # built already by a run; refilter builds it only for these counts
     counts = stage.index().stats
     out: dict[str, Any] = {k: v for k, v in params.items() if k != "benchmarks"}
     out["benchmarks"] = {}

@@ -147,6 +147,7 @@ def _header(m: dict[str, Any]) -> list[str]:
 def render_card(manifest: dict[str, Any]) -> str:
     from pajama.manifests import card_sections as sections
     from pajama.manifests import card_uses as uses
+    from pajama.manifests import governance
 
     m = manifest
     lines = _header(m)
@@ -168,6 +169,8 @@ def render_card(manifest: dict[str, Any]) -> str:
         sections.collection,
         sections.preprocessing,
         sections.dedup,
+        governance.card_decontamination,
+        governance.card_removals,
         sections.licenses,
         uses.personal_information,
         uses.bias,

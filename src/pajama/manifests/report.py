@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from pajama.manifests.governance import report_section
 from pajama.manifests.svg import Row, Segment, empty, fmt, hbars, legend, vbars
 
 KEPT, DOCS, SKIPPED, ERRORS = "#2e7d32", "#1565c0", "#9e9e9e", "#c62828"
@@ -46,6 +47,9 @@ def render_report(manifest: dict[str, Any]) -> str:
         _section("tokens", "Tokens per source", _tokens(manifest)),
         _section("stages", "Stages", _stage_table(manifest)),
     ]
+    governance = report_section(manifest)
+    if governance:
+        body.append(_section("governance", "Decontamination and removals", governance))
     return (
         f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
         f"<style>{CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
