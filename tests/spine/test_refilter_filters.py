@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 import pytest
-from pajama.samples.docs import topic_texts
+from examples.samples.docs import topic_texts
 
 from .helpers import manifest, pajama, write_config
 
