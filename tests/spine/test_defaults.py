@@ -30,6 +30,7 @@ def test_download_defaults_to_data_and_kind_all_fetches_everything(tmp_path: Pat
     assert {"data", "rejected", "signals", "minhash"} <= kinds
     got = download(str(release), tmp_path / "dl")
     top = {p.relative_to(tmp_path / "dl").parts[0] for p in (tmp_path / "dl").rglob("*") if p.is_file()}
-    assert top == {"data", "manifest.json", "SHA256SUMS", "README.md", "report.html"} and got.subset
+    # data and the lookup index (index/, for `pajama query`) by default; rejected/, signals/, minhash/ on request
+    assert top == {"data", "index", "manifest.json", "SHA256SUMS", "README.md", "report.html"} and got.subset
     every = download(str(release), tmp_path / "all", kinds=["all"])
     assert not every.subset and verify(str(tmp_path / "all")) == []

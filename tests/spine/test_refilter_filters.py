@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 import pytest
+
 from examples.samples.docs import topic_texts
 
 from .helpers import manifest, pajama, write_config
