@@ -65,8 +65,9 @@ def test_a_dropped_record_keeps_its_original_text() -> None:
 
 @pytest.fixture
 def plan(tmp_path: Path) -> plan_mod.Plan:
+    source = {"reader": "jsonl", "inputs": [str(tmp_path / "*.jsonl")], "allow_missing": True}
     raw = {"dataset": "d", "version": "1.0.0", "output": str(tmp_path / "out"), "shards": 1, "rejected": True,
-           "sources": {"t": {"reader": "jsonl", "inputs": [str(tmp_path / "*.jsonl")], "allow_missing": True}}}  # fmt: skip
+           "sources": {"t": source}}  # fmt: skip
     return plan_mod.build(config_mod.validate(raw), work_dir=str(tmp_path / "work"))
 
 
