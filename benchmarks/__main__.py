@@ -6,6 +6,7 @@
     python -m benchmarks engines --size 100000         the end-to-end job on local, Beam DirectRunner, Spark local[2]
     python -m benchmarks profile STAGE --size 10000    cProfile of one stage (or e2e), top functions
     python -m benchmarks corpus --size 100000          only build the corpus (cached in --work)
+    python -m benchmarks peers --docs 5000             pajama beside datatrove, text-dedup, datasketch (peers.md)
 
 Results go to --out (benchmarks/out): results.json, results.md, scaling.json/.md/.png, engines.json,
 profile-<stage>.txt. The corpus and scratch files go to --work (default: $TMPDIR/pajama-bench).
@@ -58,6 +59,10 @@ def parser() -> argparse.ArgumentParser:
     pr.add_argument("stage", choices=[*sorted(set(suite.STAGES) - {"spine"})])
     co = sub.add_parser("corpus", help="only build the corpus")
     common(co)
+    pe = sub.add_parser("peers", help="pajama beside datatrove, text-dedup and datasketch, whole processes")
+    common(pe, size=False)
+    pe.add_argument("--docs", type=int, default=5_000, help="documents in the corpus (5000)")
+    pe.add_argument("--only", default="", help="comma-separated tools to run (all: pajama,datatrove,...)")
     return p
 
 
@@ -89,6 +94,12 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import scaling
 
         scaling.profile(settings(args, args.size), args.stage)
+    elif args.command == "peers":
+        from benchmarks import peers
+
+        peers.run(
+            args.docs, args.work, args.out, seed=args.seed, text=args.text, only=set(filter(None, args.only.split(",")))
+        )
     elif args.command == "corpus":
         from benchmarks import planted
 
