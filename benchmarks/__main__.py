@@ -97,9 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "peers":
         from benchmarks import peers
 
-        peers.run(
-            args.docs, args.work, args.out, seed=args.seed, text=args.text, only=set(filter(None, args.only.split(",")))
-        )
+        only = set(filter(None, args.only.split(",")))
+        peers.run(args.docs, args.work, args.out, seed=args.seed, text=args.text, pages=args.pages, only=only)
     elif args.command == "corpus":
         from benchmarks import planted
 

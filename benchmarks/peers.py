@@ -11,8 +11,11 @@ their truth). Every tool reads the same JSONL files with one worker:
              datatrove GopherRepetitionFilter, GopherQualityFilter, C4QualityFilter, FineWebQualityFilter
     dedup    pajama `run` with exact + MinHash (threshold 0.8; 128 permutations, the bands x rows it derives);
              datatrove's MinhashDedupSignature -> Buckets -> Cluster -> Filter; text-dedup's `text_dedup.minhash`;
-             datasketch MinHash + MinHashLSH (benchmarks/peers/datasketch_lsh.py) - all with the same 5-word
-             shingles and the same bands x rows
+             datasketch MinHash + MinHashLSH (benchmarks/peers/datasketch_lsh.py) - all with 5-word shingles
+             and the same bands x rows. The peers take every band collision for a duplicate, so the first
+             pajama row does too (minhash.verify: none); two more rows show pajama's checks of each
+             candidate pair (verify: estimate, the default, and exact), without ratios. No tool stores
+             signatures for later runs, so pajama's minhash.store_signatures is off.
 
 A peer whose virtualenv is missing is skipped (reported, not fatal). Ratios are the peer's time over
 pajama's for the same task (> 1: pajama is faster); dedup precision and recall are against the planted
@@ -43,7 +46,7 @@ NUM_PERM = 128
 
 @dataclass(frozen=True)
 class Tool:
-    name: str
+    name: str  # "pajama" rows are the ratios' base: the first of each task
     task: str  # "filters" or "dedup"
     venv: str  # "" for pajama's own interpreter
     command: Callable[[Path, Path, dict[str, int]], list[str]]  # (docs dir, scratch dir, bands/rows) -> argv
@@ -53,7 +56,7 @@ class Tool:
         return Path(sys.executable) if not self.venv else REPO / self.venv / "bin" / "python"
 
 
-def pajama_config(docs: Path, scratch: Path, task: str) -> Path:
+def pajama_config(docs: Path, scratch: Path, task: str, verify: str) -> Path:
     source: dict[str, Any] = {"reader": "jsonl", "inputs": [str(docs / "*.jsonl")]}
     config: dict[str, Any] = {
         "dataset": f"peers-{task}",
@@ -67,16 +70,17 @@ def pajama_config(docs: Path, scratch: Path, task: str) -> Path:
     if task == "filters":
         source["filters"] = ["gopher", "c4", "fineweb"]
     else:
-        config["dedup"] = {"exact": {}, "minhash": {"threshold": THRESHOLD, "num_perm": NUM_PERM}}
+        minhash = {"threshold": THRESHOLD, "num_perm": NUM_PERM, "verify": verify, "store_signatures": False}
+        config["dedup"] = {"exact": {}, "minhash": minhash}
     scratch.mkdir(parents=True, exist_ok=True)
     path = scratch / "peers.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
 
 
-def pajama_command(task: str) -> Callable[[Path, Path, dict[str, int]], list[str]]:
+def pajama_command(task: str, verify: str = "none") -> Callable[[Path, Path, dict[str, int]], list[str]]:
     def command(docs: Path, scratch: Path, _: dict[str, int]) -> list[str]:
-        config = pajama_config(docs, scratch, task)
+        config = pajama_config(docs, scratch, task, verify)
         return [sys.executable, "-m", "pajama", "run", str(config), "--workers", "1", "--fresh", "--overwrite"]
 
     return command
@@ -149,6 +153,8 @@ TOOLS = (
     Tool("pajama", "filters", "", pajama_command("filters")),
     Tool("datatrove", "filters", ".venv-peers", _script("datatrove_filters.py")),
     Tool("pajama", "dedup", "", pajama_command("dedup"), pajama_removed),
+    Tool("pajama, verify: estimate", "dedup", "", pajama_command("dedup", "estimate"), pajama_removed),
+    Tool("pajama, verify: exact", "dedup", "", pajama_command("dedup", "exact"), pajama_removed),
     Tool("datatrove", "dedup", ".venv-peers", _script("datatrove_minhash.py", "bands", "rows"), datatrove_removed),
     Tool("text-dedup", "dedup", ".venv-textdedup", _textdedup, textdedup_removed),
     Tool(
@@ -165,7 +171,7 @@ def lsh_shape() -> dict[str, int]:
     from pajama.dedup.config import MinhashConfig
     from pajama.dedup.stage import lsh_parameters
 
-    p = lsh_parameters(MinhashConfig(threshold=THRESHOLD, num_perm=NUM_PERM))
+    p = lsh_parameters(MinhashConfig.model_validate({"threshold": THRESHOLD, "num_perm": NUM_PERM}))
     return {"bands": int(p["bands"]), "rows": int(p["rows"])}
 
 
@@ -191,17 +197,25 @@ def run_tool(
 
 
 def run(
-    docs: int, work: Path, out: Path, *, seed: int = 0, text: str = "auto", only: set[str] | None = None
+    docs: int,
+    work: Path,
+    out: Path,
+    *,
+    seed: int = 0,
+    text: str = "auto",
+    pages: int = 400,
+    only: set[str] | None = None,
 ) -> dict[str, Any]:
-    corpus = planted.build(work, docs, seed=seed, text=text)
+    corpus = planted.build(work, docs, seed=seed, text=text, pages=pages)
     rows = truth.load(corpus)
     lsh = lsh_shape()
     results = []
     for tool in TOOLS:
-        if only and tool.name not in only:
+        if only and tool.name.split(",")[0] not in only:
             continue
         print(f"[peers] {tool.task}: {tool.name} ...", flush=True)
-        row = run_tool(tool, corpus, work / "peers" / f"{tool.name}-{tool.task}", lsh, rows)
+        scratch = work / "peers" / f"{tool.name.replace(', verify: ', '-')}-{tool.task}"
+        row = run_tool(tool, corpus, scratch, lsh, rows)
         print(f"[peers]   {peers_report.one_line(row)}", flush=True)
         results.append(row)
     summary = peers_report.summarize(results, corpus=str(corpus), documents=docs, lsh=lsh, threshold=THRESHOLD)

@@ -51,7 +51,7 @@ def summarize(results: list[dict[str, Any]], **context: Any) -> dict[str, Any]:
     ours = {r["task"]: r for r in results if r["tool"] == "pajama" and "wall_s" in r}
     for row in results:
         base = ours.get(row["task"])
-        if row["tool"] != "pajama" and base and "wall_s" in row:
+        if not row["tool"].startswith("pajama") and base and "wall_s" in row:
             row["ratio_wall"] = round(row["wall_s"] / base["wall_s"], 1)
             row["ratio_cpu"] = round(row["cpu_s"] / base["cpu_s"], 1)
     return {**context, "load_average": round(os.getloadavg()[0], 2), "cpu_count": os.cpu_count(), "tools": results}
