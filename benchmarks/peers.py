@@ -89,7 +89,7 @@ def pajama_command(task: str, verify: str = "none") -> Callable[[Path, Path, dic
 def pajama_removed(scratch: Path) -> set[str]:
     release = next((scratch / "out").rglob("manifest.json")).parent
     manifest = json.loads((release / "manifest.json").read_text())
-    kept = set()
+    kept: set[str] = set()
     for shard in manifest["shards"]:
         if shard["kind"] == "data":
             kept.update(_zst_ids(release / shard["path"]))
@@ -109,7 +109,7 @@ def _corpus_ids(scratch: Path) -> list[str]:
 
 
 def datatrove_removed(scratch: Path) -> set[str]:
-    ids = set()
+    ids: set[str] = set()
     for path in sorted((scratch / "removed").glob("*.jsonl.gz")):
         with gzip.open(path, "rt", encoding="utf-8") as lines:
             ids.update(json.loads(line)["id"] for line in lines)
@@ -119,7 +119,7 @@ def datatrove_removed(scratch: Path) -> set[str]:
 def textdedup_removed(scratch: Path) -> set[str]:
     import pyarrow as pa
 
-    kept = set()
+    kept: set[str] = set()
     for path in sorted((scratch / "out").glob("*.arrow")):
         with pa.memory_map(str(path)) as source:
             kept.update(pa.ipc.open_stream(source).read_all().column("id").to_pylist())
