@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks import peers, peers_report
+import pytest
+
+from benchmarks import peers, peers_report, planted, truth
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -56,3 +58,17 @@ def test_pajama_rows_on_a_toy_corpus(tmp_path: Path) -> None:
     dedup = tools[("pajama", "dedup")]
     assert dedup["removed"] > 0 and 0 < dedup["precision"] <= 1 and 0 < dedup["recall"] <= 1
     assert "| dedup | pajama |" in (tmp_path / "out" / "peers.md").read_text()
+
+
+DEDUP_PEERS = [t for t in peers.TOOLS if t.task == "dedup" and t.venv]
+
+
+@pytest.mark.parametrize("tool", DEDUP_PEERS, ids=[t.name for t in DEDUP_PEERS])
+def test_each_installed_dedup_peer_finds_the_planted_copies(tool: peers.Tool, tmp_path: Path) -> None:
+    if not tool.python().exists():
+        pytest.skip(f"no {tool.venv} (benchmarks/peers_venv.sh)")
+    corpus = planted.build(tmp_path / "work", 120, text="samples", pages=2)
+    rows = truth.load(corpus)
+    row = peers.run_tool(tool, corpus, tmp_path / "scratch", peers.lsh_shape(), rows)
+    assert "failed" not in row, row.get("failed")
+    assert row["removed"] > 0 and row["recall_exact"] == 1.0 and row["precision"] > 0.5, row
