@@ -7,6 +7,8 @@
     python -m benchmarks profile STAGE --size 10000    cProfile of one stage (or e2e), top functions
     python -m benchmarks corpus --size 100000          only build the corpus (cached in --work)
     python -m benchmarks rpv2                          rpv2 signals beside RedPajama-v2's own code: match, speed
+    python -m benchmarks peers --docs 5000             pajama beside datatrove, text-dedup, datasketch (peers.md)
+    python -m benchmarks.bench_governance decontam|query   decontamination on a 100k-item eval set; query on 1M docs
 
 Results go to --out (benchmarks/out): results.json, results.md, scaling.json/.md/.png, engines.json,
 profile-<stage>.txt. The corpus and scratch files go to --work (default: $TMPDIR/pajama-bench).
@@ -59,6 +61,10 @@ def parser() -> argparse.ArgumentParser:
     pr.add_argument("stage", choices=[*sorted(set(suite.STAGES) - {"spine"})])
     co = sub.add_parser("corpus", help="only build the corpus")
     common(co)
+    pe = sub.add_parser("peers", help="pajama beside datatrove, text-dedup and datasketch, whole processes")
+    common(pe, size=False)
+    pe.add_argument("--docs", type=int, default=5_000, help="documents in the corpus (5000)")
+    pe.add_argument("--only", default="", help="comma-separated tools to run (all: pajama,datatrove,...)")
     return p
 
 
@@ -95,6 +101,11 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import scaling
 
         scaling.profile(settings(args, args.size), args.stage)
+    elif args.command == "peers":
+        from benchmarks import peers
+
+        only = set(filter(None, args.only.split(",")))
+        peers.run(args.docs, args.work, args.out, seed=args.seed, text=args.text, pages=args.pages, only=only)
     elif args.command == "corpus":
         from benchmarks import planted
 
