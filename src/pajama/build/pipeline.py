@@ -254,6 +254,6 @@ def make_featurizer(plan: Plan, src: SourcePlan) -> Featurizer | None:
     dedup = plan.config.dedup
     if dedup.exact is None and dedup.minhash is None:
         return None
-    from pajama.dedup.stage import Featurizer
+    from pajama.dedup.features import Featurizer
 
     return Featurizer(dedup, source=src.name, source_rank=src.rank)
