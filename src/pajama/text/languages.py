@@ -88,6 +88,12 @@ class Profile:
     configured: bool = True
 
     @property
+    def english(self) -> bool:
+        """English: the papers' own language, judged by their own values."""
+        base = ALIASES.get(self.code.lower(), self.code).replace("_", "-").split("-")[0].lower()
+        return base in ("en", "eng")
+
+    @property
     def segmenter(self) -> str:
         """"icu", "tsheg" or "space" (see pajama.text.words); "auto" for the default profile."""
         if self.script in ICU_SCRIPTS:
