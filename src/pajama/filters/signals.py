@@ -124,7 +124,7 @@ class TextStats:
     def __init__(self, text: str, language: str | Profile | None = "en") -> None:
         self.text = text
         self.profile = language if isinstance(language, Profile) else profile(language)
-        self._spaced = segmenter_for(text, self.profile) == "space"
+        self.spaced = segmenter_for(text, self.profile) == "space"
 
     @cached_property
     def lines(self) -> list[str]:
@@ -137,7 +137,7 @@ class TextStats:
     @cached_property
     def words(self) -> list[str]:
         """Words in their original case (see the module docstring)."""
-        if not self._spaced:
+        if not self.spaced:
             return words(self.text, self.profile)
         return [w for t in self.text.split() if (w := t if t.isalnum() else t.strip(PUNCTUATION))]
 
@@ -146,7 +146,7 @@ class TextStats:
         """Lowercased words. Lowercasing adds no whitespace and no punctuation, so splitting the lowercased
         text gives the same words; only "İ" lowercases to two characters, and then words are lowercased
         one by one so that lengths stay those of the original words."""
-        if not self._spaced or "\u0130" in self.text:
+        if not self.spaced or "\u0130" in self.text:
             return [w.lower() for w in self.words]
         # most tokens are letters and digits only: skip the strip for them
         return [w for t in self.text.lower().split() if (w := t if t.isalnum() else t.strip(PUNCTUATION))]
@@ -158,7 +158,7 @@ class TextStats:
     @cached_property
     def word_count(self) -> int:
         """len(words), without building the list when no other signal needs it."""
-        if not self._spaced or "norm_words" in self.__dict__ or "words" in self.__dict__:
+        if not self.spaced or "norm_words" in self.__dict__ or "words" in self.__dict__:
             return len(self.norm_words)
         tokens = self.text.split()
         mixed = itertools.filterfalse(str.isalnum, tokens)  # tokens of letters and digits are words
