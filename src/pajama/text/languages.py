@@ -184,3 +184,12 @@ def record_language(meta: dict[str, Any], configured: str = "auto") -> str | Non
         return configured
     value = meta.get("language")
     return value if isinstance(value, str) and value else None
+
+
+def rules_label(filt: Any, record: Any) -> str | None:
+    """The manifest's `stages[].languages` key for a language-aware filter (one with a `language` option)
+    judging `record`: the language code, or "<code>:default" when it has no configuration; None otherwise."""
+    configured = getattr(filt, "language", None)
+    if not isinstance(configured, str):
+        return None
+    return profile(record_language(record.meta, configured)).label
