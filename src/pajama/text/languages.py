@@ -11,9 +11,9 @@ A record's language is a code as readers and the `language` filter write it (`me
 - Stop words: FineWeb-2's list when published, else the stopwords-iso list (`data/stopwords-iso.json`, a copy
   of 6/stopwords-json, Apache-2.0, 50 languages), else none. English has no FineWeb-2 configuration (FineWeb-2
   is the non-English dataset); the Gopher filters keep the paper's own English stop words.
-- Words: scripts written without spaces between words are segmented with ICU's dictionary-based word
-  break (Han, Japanese kana, Thai, Lao, Khmer, Myanmar); Tibetan splits at the tsheg; every other script
-  splits at whitespace with surrounding punctuation removed (see `pajama.text.words`).
+- Words: Chinese (Han script) is segmented with jieba (rjieba), Japanese, Thai, Lao, Khmer and Myanmar
+  with ICU's dictionary-based word break; Tibetan splits at the tsheg; every other script splits at
+  whitespace with surrounding punctuation removed (see `pajama.text.words`).
 - Sentence ends: ". ! ? …" plus the marks of the language's script (`SCRIPT_SENTENCE_ENDS`).
 
 A code with none of this (a language FineWeb-2 and stopwords-iso do not cover, a programming language
@@ -60,7 +60,8 @@ SCRIPT_SENTENCE_ENDS: dict[str, tuple[str, ...]] = {
 # Marks after which a sentence ends even without a following space (the scripts that use them have none).
 UNSPACED_SENTENCE_ENDS = frozenset("。！？．।॥။។៕།༎։")
 # Scripts written without spaces between words, and how their words are found.
-ICU_SCRIPTS = frozenset({"Jpan", "Hani", "Hans", "Hant", "Thai", "Laoo", "Khmr", "Mymr"})
+ICU_SCRIPTS = frozenset({"Jpan", "Thai", "Laoo", "Khmr", "Mymr"})
+JIEBA_SCRIPTS = frozenset({"Hani", "Hans", "Hant"})
 TSHEG_SCRIPTS = frozenset({"Tibt"})
 # Codes that are not ISO 639 but appear in meta.language (Wikipedia dbnames, fastText labels).
 ALIASES = {"simple": "en", "zh-yue": "yue", "zh-classical": "lzh", "zh-min-nan": "nan", "be-x-old": "be-tarask"}
@@ -95,9 +96,11 @@ class Profile:
 
     @property
     def segmenter(self) -> str:
-        """"icu", "tsheg" or "space" (see pajama.text.words); "auto" for the default profile."""
+        """"icu", "jieba", "tsheg" or "space" (see pajama.text.words); "auto" for the default profile."""
         if self.script in ICU_SCRIPTS:
             return "icu"
+        if self.script in JIEBA_SCRIPTS:
+            return "jieba"
         if self.script in TSHEG_SCRIPTS:
             return "tsheg"
         return "space" if self.configured or self.script else "auto"
