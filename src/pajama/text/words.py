@@ -133,9 +133,11 @@ def tsheg_words(text: str) -> list[str]:
 
 def unspaced(text: str) -> bool:
     """Whether at least a third of the first 1,000 letters are in a script written without spaces."""
-    sample = text[:4000]
-    letters = len(_LETTER.findall(sample[:1000])) or 1
-    return len(_UNSPACED_LETTER.findall(sample[:1000])) * 3 >= letters
+    sample = text[:1000]
+    if not _UNSPACED_LETTER.search(sample):  # the common case, one scan without allocations
+        return False
+    letters = len(_LETTER.findall(sample)) or 1
+    return len(_UNSPACED_LETTER.findall(sample)) * 3 >= letters
 
 
 def segmenter_for(text: str, prof: Profile) -> str:
