@@ -13,7 +13,8 @@
    for scripts without spaces) is >= 0.8 are kept; a pair is found when an LSH band agrees and the
    signature estimate reaches 0.8 (128 permutations, bands derived as the dedup stage derives them).
    Also shown: how many planted pairs reach 0.8 at all with whitespace shingles (before segmentation).
-3. speed: gopher_repetition + gopher_quality on 3,000-character documents, documents per CPU-second.
+3. speed: gopher_repetition + gopher_quality on 3,000-character documents and on 3 KB (UTF-8) documents
+   (bench_filters.py's size; a CJK character is 3 bytes), documents per CPU-second, best of 3 rounds.
 Output: one JSON object per line, then a Markdown table.
 """
 
@@ -143,7 +144,8 @@ def recall(language: str, docs: list[str], rates: list[float]) -> list[dict[str,
             if name == "segmented":  # recall by true Jaccard, so languages compare at equal similarity
                 for lo, hi in BINS:
                     sel = (jac >= lo) & (jac < hi)
-                    res[f"recall_j{lo:.2f}-{hi:.2f}"] = (round(float(found[sel].mean()), 3), int(sel.sum()))
+                    hit = round(float(found[sel].mean()), 3) if sel.any() else None
+                    res[f"recall_j{lo:.2f}-{hi:.2f}"] = (hit, int(sel.sum()))
         out.append(res)
     return out
 
@@ -200,6 +202,8 @@ def main() -> None:
             results += recall(lang, docs, RATES.get(lang, RATES["ja"]))
         if "speed" not in skip:
             results.append(speed(lang, docs * max(1, 1000 // max(len(docs), 1))))
+            by_bytes = [d.encode()[:3000].decode("utf-8", "ignore") for d in docs]  # 3 KB, as bench_filters
+            results.append(speed(lang, by_bytes * max(1, 1000 // max(len(docs), 1))) | {"chars": "3 KB"})
     for r in results:
         print(json.dumps(r, ensure_ascii=False))
 
