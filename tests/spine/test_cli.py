@@ -64,7 +64,7 @@ def test_dry_run_prints_resolved_plan_without_writing(tmp_path: Path) -> None:
     proc = pajama("run", str(cfg), "--dry-run", check=True)
     plan = json.loads(proc.stdout)
     assert plan["config"]["shards"] == 3
-    assert plan["plan"]["sources"][0]["stages"][0]["params"] == {"min_chars": 0, "min_words": 30}
+    assert plan["plan"]["sources"][0]["stages"][0]["params"] == {"min_chars": 0, "min_words": 30, "language": "auto"}
     assert not (tmp_path / "out").exists()
 
 

@@ -96,7 +96,7 @@ class Profile:
 
     @property
     def segmenter(self) -> str:
-        """"icu", "jieba", "tsheg" or "space" (see pajama.text.words); "auto" for the default profile."""
+        """The segmenter: icu, jieba, tsheg or space (see pajama.text.words); auto for the default profile."""
         if self.script in ICU_SCRIPTS:
             return "icu"
         if self.script in JIEBA_SCRIPTS:

@@ -19,8 +19,8 @@ Four segmenters, chosen by the script of the language's Profile (`pajama.text.la
 
 Why ICU: one wheel (~10 MB, no compiler, no apt package) covers the dictionary-segmented scripts that
 datatrove's FineWeb-2 tokenizers cover with four libraries (spaCy+SudachiPy for Japanese, pythainlp,
-khmer-nltk, laonlp; SudachiPy's dictionary is a 70 MB package, fugashi+unidic-lite 250 MB), and
-segments about 5 MB/s per core (benchmarks/bench_multilingual.py).
+khmer-nltk, laonlp; SudachiPy and fugashi each need a separate dictionary package), and segments
+several million characters per second per core (benchmarks/bench_multilingual.py).
 
 The default profile (language unknown or without configuration) uses `icu` when at least a third of
 the first 1,000 letters are in a script without spaces, else `space`.
