@@ -39,3 +39,15 @@ def test_list_filters_language_prints_what_applies(capsys) -> None:  # type: ign
     assert "ell_Grek" in out and "του" in out and "space" in out
     assert main(["list", "filters", "--language", "xx"]) == 0
     assert "xx:default" in capsys.readouterr().out
+
+
+def test_a_language_without_rules_is_a_config_error() -> None:
+    import pytest
+
+    from pajama.errors import ConfigError
+    from pajama.filters.gopher import GopherQuality
+
+    assert GopherQuality(language="el").language == "el"
+    with pytest.raises(ConfigError) as e:
+        GopherQuality(language="japanese")
+    assert e.value.key == "gopher_quality.language"

@@ -10,6 +10,7 @@ from pajama.filter import Verdict
 from pajama.filters.signals import stats_for
 from pajama.record import Record
 from pajama.registry import register_filter
+from pajama.text.languages import check_language
 
 
 @register_filter("min_length")
@@ -25,6 +26,9 @@ class MinLength:
     min_chars: int = 0
     min_words: int = 0
     language: str = "auto"
+
+    def __post_init__(self) -> None:
+        check_language("min_length", self.language)
 
     def __call__(self, record: Record) -> Verdict:
         return self.decide({"chars": len(record.text), "words": self._words(record)})

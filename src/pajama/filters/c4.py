@@ -18,7 +18,7 @@ from pajama.filter import Verdict
 from pajama.filters.signals import count_sentences, localized_marks, stats_for
 from pajama.record import Record
 from pajama.registry import register_filter
-from pajama.text.languages import Profile, profile, record_language
+from pajama.text.languages import Profile, check_language, profile, record_language
 from pajama.text.words import segmenter_for, words
 
 CITATION = re.compile(r"\[\d*\]|\[edit\]|\[citation needed\]", re.IGNORECASE)
@@ -70,6 +70,9 @@ class C4:
     filter_policy: bool = True
     page_rules_on_all_lines: bool = False
     language: str = "auto"
+
+    def __post_init__(self) -> None:
+        check_language("c4", self.language)
 
     def __call__(self, record: Record) -> Verdict:
         kept, s = self._clean(record.text, profile(record_language(record.meta, self.language)))

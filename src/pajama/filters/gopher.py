@@ -25,7 +25,7 @@ from pajama.filter import Verdict
 from pajama.filters.signals import GOPHER_STOP_WORDS, ratio, stats_for
 from pajama.record import Record
 from pajama.registry import register_filter
-from pajama.text.languages import Profile, profile, record_language
+from pajama.text.languages import Profile, check_language, profile, record_language
 
 
 def rules_profile(record: Record, language: str) -> Profile:
@@ -83,6 +83,9 @@ class GopherQuality:
     min_stop_words: int = 2
     language: str = "auto"
     per_language: bool = True
+
+    def __post_init__(self) -> None:
+        check_language("gopher_quality", self.language)
 
     def __call__(self, record: Record) -> Verdict:
         prof = rules_profile(record, self.language)
@@ -172,6 +175,9 @@ class GopherRepetition:
     max_dup_10gram_frac: float | None = DUP_NGRAMS[10]
     language: str = "auto"
     per_language: bool = True
+
+    def __post_init__(self) -> None:
+        check_language("gopher_repetition", self.language)
 
     def __call__(self, record: Record) -> Verdict:
         prof = rules_profile(record, self.language)

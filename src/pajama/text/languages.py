@@ -196,3 +196,14 @@ def rules_label(filt: Any, record: Any) -> str | None:
     if not isinstance(configured, str):
         return None
     return profile(record_language(record.meta, configured)).label
+
+
+def check_language(filter_name: str, value: str) -> None:
+    """A filter's `language` option: "auto" or a code pajama has rules for (else ConfigError, before work)."""
+    from pajama.errors import ConfigError
+
+    if value != "auto" and not profile(value).configured:
+        raise ConfigError(
+            f"{filter_name}.language",
+            f"no words, stop words or thresholds are known for {value!r}; use auto or a code such as en, el, ja, zh",
+        )
