@@ -151,7 +151,9 @@ class TextStats:
         """Lowercased words. Lowercasing adds no whitespace and no punctuation, so splitting the lowercased
         text gives the same words; only "İ" lowercases to two characters, and then words are lowercased
         one by one so that lengths stay those of the original words."""
-        if not self.spaced or "\u0130" in self.text:
+        if not self.spaced and "\x00" not in self.text:  # one lower() over all words, NUL-separated
+            return "\x00".join(self.words).lower().split("\x00") if self.words else []
+        if "\u0130" in self.text:
             return [w.lower() for w in self.words]
         # most tokens are letters and digits only: skip the strip for them
         return [w for t in self.text.lower().split() if (w := t if t.isalnum() else t.strip(PUNCTUATION))]
