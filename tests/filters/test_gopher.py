@@ -21,7 +21,7 @@ PROSE = (
 
 
 def rec(text: str) -> Record:
-    return Record(id=f"t/{hash(text)}", text=text, source="t", meta={}, origin={})
+    return Record(id=f"t/{hash(text)}", text=text, source="t", meta={"language": "en"}, origin={})
 
 
 def words5(n: int, start: int = 0) -> list[str]:

@@ -64,7 +64,7 @@ def test_dry_run_prints_resolved_plan_without_writing(tmp_path: Path) -> None:
     proc = pajama("run", str(cfg), "--dry-run", "--verbose", check=True)
     plan = json.loads(proc.stdout)
     assert plan["config"]["shards"] == 3
-    assert plan["plan"]["sources"][0]["stages"][0]["params"] == {"min_chars": 0, "min_words": 30}
+    assert plan["plan"]["sources"][0]["stages"][0]["params"] == {"min_chars": 0, "min_words": 30, "language": "auto"}
     assert not (tmp_path / "out").exists()
     short = pajama("run", str(cfg), "--dry-run", check=True).stdout
     assert "source   docs: jsonl@1, 1 input(s)" in short and "filters min_length" in short

@@ -23,6 +23,7 @@ from pajama.errors import InputError, RecordError
 from pajama.filter import run_stage
 from pajama.record import Doc, Failure, Record, Skip, canonical_json, make_id, normalize_text
 from pajama.storage import InputFile
+from pajama.text.languages import rules_label
 
 if TYPE_CHECKING:
     from pajama.dedup.features import Featurizer
@@ -35,6 +36,7 @@ class StageCount:
     inp: int = 0
     out: int = 0
     dropped: Counter[str] = field(default_factory=Counter)
+    languages: Counter[str] = field(default_factory=Counter)  # language rules applied (pajama.text.languages)
 
 
 @dataclass
@@ -79,6 +81,7 @@ class InputResult:
             "errors": dict(sorted(self.errors.items())),
             "stages": {
                 k: {"in": v.inp, "out": v.out, "dropped": dict(sorted(v.dropped.items()))}
+                | ({"languages": dict(sorted(v.languages.items()))} if v.languages else {})
                 for k, v in self.stages.items()
             },
             "licenses": {k: dict(sorted(v.items())) for k, v in sorted(self.licenses.items())},
@@ -98,7 +101,7 @@ class InputResult:
         r.skipped.update(d["skipped"])
         r.errors.update(d["errors"])
         for k, v in d["stages"].items():
-            r.stages[k] = StageCount(v["in"], v["out"], Counter(v["dropped"]))
+            r.stages[k] = StageCount(v["in"], v["out"], Counter(v["dropped"]), Counter(v.get("languages", {})))
         r.licenses = {k: Counter(v) for k, v in d["licenses"].items()}
         r.runs = [(int(s), f) for s, f in d["runs"]]
         r.features = d["features"]
@@ -168,6 +171,8 @@ def run_stages(
     for stage in stages:
         count = counts.setdefault(stage.label, StageCount())
         count.inp += 1
+        if (language := rules_label(stage.filter, record)) is not None:
+            count.languages[language] += 1
         faults.checkpoint("filter.stage")
         stored = _stored_signals(record, stage.label) if from_signals else {}
         try:

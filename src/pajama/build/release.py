@@ -42,6 +42,7 @@ def _stages(plan: Plan, inputs: list[InputResult]) -> list[dict[str, Any]]:
                     "out": sum(c.out for c in counts),
                     "dropped": _sum(dict(c.dropped) for c in counts),
                 }
+                | ({"languages": _sum(dict(c.languages) for c in counts)} if any(c.languages for c in counts) else {})
             )
     return out
 

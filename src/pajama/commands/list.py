@@ -12,6 +12,11 @@ from pajama import registry
 def register(sub: Any) -> None:
     p = sub.add_parser("list", help="list registered sources, filters, presets and engines")
     p.add_argument("what", nargs="?", choices=["sources", "filters", "presets", "engines"], default=None)
+    p.add_argument(
+        "--language",
+        metavar="CODE",
+        help="with `filters`: the words, stop words, sentence ends and thresholds that apply to this language",
+    )
     p.set_defaults(func=main)
 
 
@@ -29,6 +34,11 @@ def _fields(cls: type) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
+    if getattr(args, "language", None):
+        from pajama.commands._list_language import print_language
+
+        print_language(args.language)
+        return 0
     if args.what in (None, "sources"):
         print("sources (readers):")
         for name, cls in registry.readers().items():

@@ -27,6 +27,11 @@ class MinhashConfig(_Strict):
     threshold: float = Field(0.8, gt=0, le=1, description="Jaccard similarity at or above which docs are near-dups")
     unit: Literal["words", "chars"] = Field("words", description="shingle unit")
     ngram: int = Field(5, ge=1, description="shingle size in units")
+    segment: bool = Field(
+        True,
+        description="split scripts without spaces (zh, ja, th, lo, km, my, bo) into words first (pajama.text.words), "
+        "so word shingles are words there too; text with spaces is unchanged",
+    )
     num_perm: int = Field(128, ge=8, le=1024, description="number of permutations")
     bands: int | None = Field(None, ge=1, description="LSH bands; derived from threshold when omitted")
     rows: int | None = Field(None, ge=1, description="rows per band; derived from threshold when omitted")

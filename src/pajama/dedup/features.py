@@ -86,7 +86,9 @@ class Featurizer:
         cols["url"].append(normalize_url(url) if isinstance(url, str) and url else None)
         cols["date"].append(_date(record.meta) if self._url else None)
         if self._mh is not None:
-            self._pending.append(record.text)
+            language = record.meta.get("language")
+            text = shingle.segmented(record.text, language) if self._mh.segment else record.text
+            self._pending.append(text)
             if len(self._pending) >= BATCH:
                 self._flush()
 

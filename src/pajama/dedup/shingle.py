@@ -15,6 +15,12 @@ approximates Python's `\\w+` tokenization with byte lookups in numpy, at a fract
 A document without words has no shingles: no signature, no part in MinHash dedup (exact dedup still
 sees it).
 
+Scripts without spaces (`segmented`, MinHash `segment: true`, the default): a Chinese, Japanese, Thai,
+Lao, Khmer, Burmese or Tibetan document (by its meta.language, or by its own letters when the language is
+unknown) is first rewritten as its `pajama.text.words` words joined by spaces, so a word 5-gram is five
+words there too and not five whole sentences. Text in scripts with spaces is passed through unchanged, so
+English shingles and signatures are byte for byte what they were.
+
 Shingle hashes (the 32-bit value each shingle contributes before the permutations):
 
     sha1    datasketch.hashfunc.sha1_hash32: the first 4 bytes of SHA-1, little endian.
@@ -86,6 +92,17 @@ def compact_text(text: str) -> np.ndarray:
     if len(out) and out[-1] == _SPACE:
         out = out[:-1]
     return out
+
+
+def segmented(text: str, language: str | None) -> str:
+    """`text` with the words of a script without spaces separated by spaces (see the module docstring)."""
+    from pajama.text.languages import profile
+    from pajama.text.words import segmenter_for, words
+
+    prof = profile(language)
+    if segmenter_for(text, prof) == "space":
+        return text
+    return " ".join(words(text, prof))
 
 
 def spans(text: str, unit: str, n: int) -> Spans:

@@ -15,9 +15,11 @@ import fsspec
 
 from pajama.errors import ConfigError
 from pajama.filter import Edit, SignalFilter, TextTransform, Verdict
-from pajama.filters.signals import count_sentences, stats_for
+from pajama.filters.signals import count_sentences, localized_marks, stats_for
 from pajama.record import Record
 from pajama.registry import register_filter
+from pajama.text.languages import Profile, check_language, profile, record_language
+from pajama.text.words import segmenter_for, words
 
 CITATION = re.compile(r"\[\d*\]|\[edit\]|\[citation needed\]", re.IGNORECASE)
 POLICY_PHRASES = ("terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies")
@@ -49,6 +51,11 @@ class C4(TextTransform):
     contained a curly bracket") reads. Kept lines are joined with "\\n"; the verdict's edit records
     how many lines each rule removed and how many citation markers were deleted. `decide` can
     re-apply the page rules from signals; line removals need the original text.
+
+    Languages (`language: auto` reads meta.language, or fix a code): a line's words are whitespace tokens
+    as in TFDS where the script has spaces, and `pajama.text.words` segments (ICU) where it has none; the
+    end marks "." "?" "!" also accept the language's own ("。", "।", "؟" ...), and sentences end there too.
+    English is judged exactly as TFDS does.
     """
 
     min_words_per_line: int = 5
@@ -62,9 +69,13 @@ class C4(TextTransform):
     filter_curly_bracket: bool = True
     filter_policy: bool = True
     page_rules_on_all_lines: bool = False
+    language: str = "auto"
+
+    def __post_init__(self) -> None:
+        check_language("c4", self.language)
 
     def transform(self, record: Record) -> Edit:
-        kept, s = self._clean(record.text)
+        kept, s = self._clean(record.text, profile(record_language(record.meta, self.language)))
         new_text = "\n".join(kept)
         if new_text == record.text:
             return Edit(new_text, s)
@@ -82,16 +93,17 @@ class C4(TextTransform):
             return Verdict.drop("c4.too_few_sentences", s)
         return Verdict.keep(s)
 
-    def _judge(self, line: str) -> tuple[str | None, str, int]:
+    def _judge(self, line: str, prof: Profile, marks: tuple[str, ...]) -> tuple[str | None, str, int]:
         """(the rule that removes this line or None, the line without citation markers, markers deleted)."""
         if len(line) > self.max_word_length > 0 and max(map(len, line.split())) > self.max_word_length:
             return "too_long_word", line, 0
         n = 0
         if self.remove_citations and "[" in line:
             line, n = CITATION.subn("", line)
-        if self.filter_no_end_mark and (not line.endswith(self.end_marks) or line.endswith("...")):
+        if self.filter_no_end_mark and (not line.endswith(marks) or line.endswith("...")):
             return "no_end_mark", line, n
-        if len(line.split()) < self.min_words_per_line:
+        spaced = segmenter_for(line, prof) == "space"
+        if (len(line.split()) if spaced else len(words(line, prof))) < self.min_words_per_line:
             return "too_few_words", line, n
         lower = line.lower()
         if self.filter_javascript and "javascript" in lower:
@@ -100,18 +112,19 @@ class C4(TextTransform):
             return "policy", line, n
         return None, line, n
 
-    def _clean(self, text: str) -> tuple[list[str], dict[str, Any]]:
+    def _clean(self, text: str, prof: Profile) -> tuple[list[str], dict[str, Any]]:
         removed = dict.fromkeys(LINE_RULES, 0)
         kept: list[str] = []
         citations = total = 0
         lorem = curly = False
         everywhere = self.page_rules_on_all_lines
+        marks = localized_marks(self.end_marks, prof)
         for raw in text.splitlines():
             line = raw.strip()
             if not line:
                 continue
             total += 1
-            rule, line, n = self._judge(line)
+            rule, line, n = self._judge(line, prof, marks)
             citations += n
             # TFDS checks "lorem ipsum" after the end-mark and length rules, and "{" after the javascript rule
             if not lorem and (everywhere or rule in (None, "javascript", "policy")):
@@ -122,7 +135,8 @@ class C4(TextTransform):
                 removed[rule] += 1
                 continue
             kept.append(line)
-        sentences = count_sentences("\n".join(kept), lines_end_sentences=True)  # counted line by line, as TFDS
+        # counted line by line, as TFDS
+        sentences = count_sentences("\n".join(kept), lines_end_sentences=True, language=prof)
         s: dict[str, Any] = {"lines": total, "lines_kept": len(kept), "lines_removed": total - len(kept)}
         s.update({f"removed_{r}": n for r, n in removed.items()})
         s.update(citations_removed=citations, sentences=sentences, lorem_ipsum=lorem, curly_bracket=curly)

@@ -9,22 +9,28 @@ Definitions (the papers leave them open; every filter here uses these, and says 
 - line: a piece of the text between line breaks (`str.splitlines`), with surrounding whitespace
   stripped; lines that are empty after stripping are layout, not lines, and are not counted.
 - paragraph: a run of lines separated from the next run by at least one blank line, stripped.
-- word: a whitespace-separated token with leading and trailing punctuation removed (the characters
-  in `PUNCTUATION`: ASCII punctuation, typographic quotes, dashes, ellipsis, guillemets, inverted
-  marks, CJK and fullwidth punctuation). A token made only of punctuation is not a word, so "—" or
+- word: what `pajama.text.words` finds for the text's language (the record's meta.language, or the
+  language a filter is fixed to). For scripts with spaces: a whitespace-separated token with leading
+  and trailing punctuation removed (the characters in `PUNCTUATION`: ASCII punctuation, typographic
+  quotes, dashes, ellipsis, guillemets, inverted marks, CJK, fullwidth, Indic, Arabic, Armenian and
+  Ethiopic punctuation); for Chinese, Japanese, Thai, Lao, Khmer and Burmese an ICU word-break segment;
+  for Tibetan a syllable. A token made only of punctuation is not a word, so "—" or
   "..." never counts as a word that "has no letter" (datatrove's spaCy tokenization counts every
   punctuation mark as a word; see DESIGN.md, "Following the papers"). Inner punctuation stays:
   "don't" and "e-mail" are one word each.
 - normalized word: a word, lowercased. N-grams, unique words, entropy and stop words use these.
-- sentence: text up to ".", "!", "?" or "…" (optionally followed by closing quotes or brackets)
-  that is followed by whitespace or the end of the text, and contains a letter or digit.
-  Abbreviations are not special-cased, so "Mr. Smith" counts two (punkt would count one).
-
-These definitions assume scripts that separate words with spaces, as the papers do.
+- sentence: text up to ".", "!", "?" or "…" or one of the language's own sentence ends ("。", "।",
+  "؟", "։" ..., see `pajama.text.languages`), optionally followed by closing quotes or brackets,
+  that is followed by whitespace or the end of the text (marks of scripts without spaces, such as "。",
+  end a sentence wherever they are), and contains a letter or digit. Abbreviations are not
+  special-cased, so "Mr. Smith" counts two (punkt would count one).
+- a line "ending with" ".", "!" or "?" also ends with the language's own marks for them
+  (`lines_ending_with`), so FineWeb's and C4's end-of-line rules read "。" as a full stop.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import operator
@@ -35,12 +41,9 @@ from collections.abc import Sequence
 from functools import cached_property
 
 from pajama.record import Record
+from pajama.text.languages import COMMON_SENTENCE_ENDS, UNSPACED_SENTENCE_ENDS, Profile, profile, record_language
+from pajama.text.words import PUNCTUATION, segmenter_for, words
 
-PUNCTUATION = (
-    "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
-    "«»‹›“”„‟‘’‚‛…–—―‐‑‒•·¡¿§¶†‡′″‴"
-    "、。，．：；！？（）［］｛｝【】《》〈〉「」『』〔〕・～"
-)
 BULLETS = ("•", "‣", "◦", "▪", "▫", "■", "□", "▶", "◀", "–", "-", "*")
 ELLIPSES = ("...", "…")
 GOPHER_STOP_WORDS = frozenset({"the", "be", "to", "of", "and", "that", "have", "with"})
@@ -50,13 +53,44 @@ _SENTENCE_OR_LINE_SPLIT = re.compile(r"(?<=[.!?…])[\"'”’)\]»]*\s+|\n")
 _ALNUM = re.compile(r"[^\W_]")
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*(?:\n\s*)+")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+# East Asian Wide and Fullwidth letters (UAX #11): Hangul, kana, CJK ideographs, fullwidth forms
+_WIDE = re.compile(
+    r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\uff01-\uff60]"
+)
+WIDE_SCRIPTS = frozenset({"Jpan", "Hani", "Hans", "Hant", "Hang"})
 
 
-def count_sentences(text: str, *, lines_end_sentences: bool = False) -> int:
+@functools.lru_cache(maxsize=256)
+def _sentence_split(ends: tuple[str, ...], lines_end_sentences: bool) -> re.Pattern[str]:
+    spaced = "".join(re.escape(m) for m in ends if m not in UNSPACED_SENTENCE_ENDS)
+    unspaced = "".join(re.escape(m) for m in ends if m in UNSPACED_SENTENCE_ENDS)
+    alternatives = [rf"(?<=[{spaced}])[\"'”’)\]»]*\s+"]
+    if unspaced:
+        alternatives.append(rf"(?<=[{unspaced}])[\"'”’)\]»」』）】]*\s*")
+    if lines_end_sentences:
+        alternatives.append(r"\n")
+    return re.compile("|".join(alternatives))
+
+
+def count_sentences(text: str, *, lines_end_sentences: bool = False, language: str | Profile | None = "en") -> int:
     """Sentences in `text` (see the module docstring for what a sentence is); with
     `lines_end_sentences`, a line break also ends a sentence (the sum of the lines' counts)."""
-    pieces = (_SENTENCE_OR_LINE_SPLIT if lines_end_sentences else _SENTENCE_SPLIT).split(text)
+    ends = (language if isinstance(language, Profile) else profile(language)).sentence_ends
+    if ends == COMMON_SENTENCE_ENDS:
+        split = _SENTENCE_OR_LINE_SPLIT if lines_end_sentences else _SENTENCE_SPLIT
+    else:
+        split = _sentence_split(ends, lines_end_sentences)
+    pieces = split.split(text)
     return len(pieces) - list(map(_ALNUM.search, pieces)).count(None)
+
+
+def localized_marks(marks: tuple[str, ...], prof: Profile) -> tuple[str, ...]:
+    """`marks` plus the language's own sentence ends when `marks` holds ".", "!" or "?" (a full stop in the
+    language's script is a full stop for FineWeb's and C4's end-of-line rules)."""
+    if not prof.script or not {".", "!", "?"} & set(marks):
+        return marks
+    extra = tuple(m for m in prof.sentence_ends if m not in marks and m != "…")
+    return marks + extra if extra else marks
 
 
 def ratio(part: float, whole: float) -> float:
@@ -92,8 +126,10 @@ def _covered_chars(starts: list[int], n: int, prefix: list[int]) -> int:
 class TextStats:
     """Lazily computed statistics of one text; each attribute is computed at most once."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, language: str | Profile | None = "en") -> None:
         self.text = text
+        self.profile = language if isinstance(language, Profile) else profile(language)
+        self.spaced = segmenter_for(text, self.profile) == "space"
 
     @cached_property
     def lines(self) -> list[str]:
@@ -106,6 +142,8 @@ class TextStats:
     @cached_property
     def words(self) -> list[str]:
         """Words in their original case (see the module docstring)."""
+        if not self.spaced:
+            return words(self.text, self.profile)
         return [w for t in self.text.split() if (w := t if t.isalnum() else t.strip(PUNCTUATION))]
 
     @cached_property
@@ -113,6 +151,8 @@ class TextStats:
         """Lowercased words. Lowercasing adds no whitespace and no punctuation, so splitting the lowercased
         text gives the same words; only "İ" lowercases to two characters, and then words are lowercased
         one by one so that lengths stay those of the original words."""
+        if not self.spaced and "\x00" not in self.text:  # one lower() over all words, NUL-separated
+            return "\x00".join(self.words).lower().split("\x00") if self.words else []
         if "\u0130" in self.text:
             return [w.lower() for w in self.words]
         # most tokens are letters and digits only: skip the strip for them
@@ -125,7 +165,7 @@ class TextStats:
     @cached_property
     def word_count(self) -> int:
         """len(words), without building the list when no other signal needs it."""
-        if "norm_words" in self.__dict__ or "words" in self.__dict__:
+        if not self.spaced or "norm_words" in self.__dict__ or "words" in self.__dict__:
             return len(self.norm_words)
         tokens = self.text.split()
         mixed = itertools.filterfalse(str.isalnum, tokens)  # tokens of letters and digits are words
@@ -179,14 +219,21 @@ class TextStats:
         return duplicates(self.paragraphs)
 
     def lines_ending_with(self, marks: tuple[str, ...]) -> int:
+        """Lines ending with one of `marks`, read in the text's language (see `localized_marks`)."""
+        marks = localized_marks(marks, self.profile)
         return sum(1 for line in self.lines if line.endswith(marks))
 
     def short_lines(self, max_chars: int) -> int:
+        """Lines of at most `max_chars` characters; in scripts written with wide characters (Chinese,
+        Japanese, Korean) a wide character counts two, as it takes two columns: FineWeb's 30-character
+        short line is 15 kanji, not 30 (a 30-kanji line is a full sentence)."""
+        if self.profile.script in WIDE_SCRIPTS or (self.profile.script is None and not self.spaced):
+            return sum(1 for line in self.lines if len(line) + len(_WIDE.findall(line)) <= max_chars)
         return sum(1 for line in self.lines if len(line) <= max_chars)
 
     @cached_property
     def sentences(self) -> int:
-        return count_sentences(self.text)
+        return count_sentences(self.text, language=self.profile)
 
     # ---- n-grams ----------------------------------------------------------------------------------
 
@@ -273,19 +320,21 @@ class _NGramLevel:
 
 
 _CACHE_SIZE = 8
-_cache: OrderedDict[str, TextStats] = OrderedDict()
+_cache: OrderedDict[tuple[str, str | None], TextStats] = OrderedDict()
 _lock = threading.Lock()
 
 
-def stats_for(record: Record | str) -> TextStats:
-    """The shared TextStats of a record's current text (memoized per record id and text)."""
+def stats_for(record: Record | str, language: str = "auto") -> TextStats:
+    """The shared TextStats of a record's current text in its language (memoized per record id, text and
+    language): `language` "auto" reads meta.language, a code fixes it. A bare string is read as English."""
     if isinstance(record, str):
-        return TextStats(record)
-    key, text = record.id, record.text
+        return TextStats(record, "en" if language == "auto" else language)
+    lang = record_language(record.meta, language)
+    key, text = (record.id, lang), record.text
     stats = _cache.get(key)
     if stats is not None and (stats.text is text or stats.text == text):
         return stats
-    stats = TextStats(text)
+    stats = TextStats(text, lang)
     with _lock:
         _cache[key] = stats
         if len(_cache) > _CACHE_SIZE:
