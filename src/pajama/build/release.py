@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pajama.build.pipeline import InputResult
 from pajama.build.plan import Plan
 from pajama.build.write import ShardResult
-from pajama.manifests.builder import SCHEMA, accounting, code_info, release_digest, seal_release
+from pajama.manifests.builder import SCHEMA, accounting, code_info, outcome_digest, release_digest, seal_release
 from pajama.storage import local_path, sha256_file
 
 if TYPE_CHECKING:
@@ -128,6 +128,7 @@ def build_manifest(
         "created": now.isoformat(timespec="seconds"),
         "duration_seconds": round(now.timestamp() - started, 3),
         "release_digest": release_digest(files),
+        "outcome_digest": outcome_digest(files),
         "code": code_info(),
         "config": plan.config.resolved(),
         "config_sha256": plan.config_sha256,

@@ -24,7 +24,7 @@ from pajama.build.release_index import write_index
 from pajama.build.removal import Request, match_kind, minhash_params, near_text_ids, signature_files
 from pajama.build.write import length_bucket
 from pajama.errors import ConfigError
-from pajama.manifests.builder import accounting, release_digest, seal_release
+from pajama.manifests.builder import accounting, outcome_digest, release_digest, seal_release
 from pajama.manifests.verify import load_manifest
 from pajama.record import canonical_json
 from pajama.shardio import JsonlZstWriter, read_shard, writer_for
@@ -246,6 +246,7 @@ def _update_head(
     new["created"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     new["engine"] = {"name": "remove", "workers": 1}
     new["release_digest"] = release_digest(new["shards"])
+    new["outcome_digest"] = outcome_digest(new["shards"])
     new["removals"] = [
         *old.get("removals", []),
         {

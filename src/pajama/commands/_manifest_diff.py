@@ -48,6 +48,11 @@ def render(d: dict[str, Any]) -> list[str]:
         f"OLD {old['dataset']} {old['version']}  {old['path']}",
         f"NEW {new['dataset']} {new['version']}  {new['path']}",
         "data: identical (same release_digest)" if d["same_data"] else "data: different release_digest",
+        {
+            True: "outcome: identical (same outcome_digest: data, rejected and signals)",
+            False: "outcome: different (rejected/ or signals/ differ: records were decided differently)",
+            None: "outcome: not compared (a release without outcome_digest)",
+        }[d.get("same_outcome")],
     ]
     for title, key in (("config", "config"), ("code", "code")):
         lines.append(f"{title}: " + ("unchanged" if not d[key] else f"{len(d[key])} change(s)"))

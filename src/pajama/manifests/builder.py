@@ -47,6 +47,18 @@ def release_digest(shards: Iterable[dict[str, Any]]) -> str:
     return hashlib.sha256("\n".join(digests).encode()).hexdigest()
 
 
+OUTCOME_KINDS = ("data", "rejected", "signals")
+
+
+def outcome_digest(shards: Iterable[dict[str, Any]]) -> str:
+    """sha256 over every shard a record's fate decides (data, rejected/ with the reasons, signals/), by
+    kind and path: two runs with equal outcome digests kept, dropped and scored every record alike. The
+    release_digest covers the data alone (what a trainer reads); this one is what `manifest diff` compares
+    before it calls two runs identical."""
+    rows = sorted(f"{s['kind']}\t{s['path']}\t{s['sha256']}" for s in shards if s["kind"] in OUTCOME_KINDS)
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+
+
 def code_info() -> dict[str, Any]:
     libs = {}
     for name in LIBRARIES:

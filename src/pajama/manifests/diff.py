@@ -52,6 +52,10 @@ def diff_releases(old: str, new: str, *, sample: int = 10, documents: bool = Tru
         "old": _head(a, old),
         "new": _head(b, new),
         "same_data": a["release_digest"] == b["release_digest"],
+        # same outcome: every record kept, dropped (same reason) and scored alike; None when a side predates it
+        "same_outcome": (a["outcome_digest"] == b["outcome_digest"])
+        if "outcome_digest" in a and "outcome_digest" in b
+        else None,
         "config": changed(flatten(a["config"]), flatten(b["config"])),
         "code": changed(flatten(a.get("code") or {}), flatten(b.get("code") or {})),
         "sources": _sources(a, b),
@@ -79,7 +83,8 @@ def _removals(a: dict[str, Any], b: dict[str, Any]) -> dict[str, list[dict[str, 
 
 
 def _head(m: dict[str, Any], path: str) -> dict[str, Any]:
-    return {k: m.get(k) for k in ("dataset", "version", "parent", "created", "release_digest")} | {"path": path}
+    keys = ("dataset", "version", "parent", "created", "release_digest", "outcome_digest")
+    return {k: m.get(k) for k in keys} | {"path": path}
 
 
 def _source_facts(s: dict[str, Any] | None) -> dict[str, Any]:

@@ -66,12 +66,15 @@ def check_schema(manifest: dict[str, Any]) -> list[str]:
 
 
 def check_digest(manifest: dict[str, Any]) -> list[str]:
-    from pajama.manifests.builder import release_digest
+    from pajama.manifests.builder import outcome_digest, release_digest
 
+    problems = []
     digest = release_digest(manifest["shards"])
     if digest != manifest["release_digest"]:
-        return [f"release_digest: manifest says {manifest['release_digest']}, data shards give {digest}"]
-    return []
+        problems.append(f"release_digest: manifest says {manifest['release_digest']}, data shards give {digest}")
+    if "outcome_digest" in manifest and outcome_digest(manifest["shards"]) != manifest["outcome_digest"]:
+        problems.append("outcome_digest: does not match the data, rejected and signals shards listed")
+    return problems
 
 
 def check_accounting(manifest: dict[str, Any]) -> list[str]:
