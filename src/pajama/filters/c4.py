@@ -53,9 +53,11 @@ class C4(TextTransform):
     re-apply the page rules from signals; line removals need the original text.
 
     Languages (`language: auto` reads meta.language, or fix a code): a line's words are whitespace tokens
-    as in TFDS where the script has spaces, and `pajama.text.words` segments (ICU) where it has none; the
-    end marks "." "?" "!" also accept the language's own ("。", "।", "؟" ...), and sentences end there too.
-    English is judged exactly as TFDS does.
+    as in TFDS where the script has spaces, and `pajama.text.words` segments (ICU) where it has none. The
+    end marks are C4's in every language, as in the paper's English-only pipeline and in datatrove's
+    C4QualityFilter (the reference this filter is checked against), so a page written with "。" or "।" has
+    no line C4 keeps. With `local_end_marks` (off here: a departure from the reference, for multilingual
+    use) the language's own marks ("。", "।", "؟" ...) also end lines and sentences.
     """
 
     min_words_per_line: int = 5
@@ -70,6 +72,8 @@ class C4(TextTransform):
     filter_policy: bool = True
     page_rules_on_all_lines: bool = False
     language: str = "auto"
+    #: the language's own full stops also end lines and sentences (off: C4's marks, as the reference)
+    local_end_marks: bool = False
 
     def __post_init__(self) -> None:
         check_language("c4", self.language)
@@ -118,7 +122,7 @@ class C4(TextTransform):
         citations = total = 0
         lorem = curly = False
         everywhere = self.page_rules_on_all_lines
-        marks = localized_marks(self.end_marks, prof)
+        marks = localized_marks(self.end_marks, prof) if self.local_end_marks else self.end_marks
         for raw in text.splitlines():
             line = raw.strip()
             if not line:
@@ -136,7 +140,8 @@ class C4(TextTransform):
                 continue
             kept.append(line)
         # counted line by line, as TFDS
-        sentences = count_sentences("\n".join(kept), lines_end_sentences=True, language=prof)
+        sentence_ends = prof if self.local_end_marks else _C4_SENTENCES
+        sentences = count_sentences("\n".join(kept), lines_end_sentences=True, language=sentence_ends)
         s: dict[str, Any] = {"lines": total, "lines_kept": len(kept), "lines_removed": total - len(kept)}
         s.update({f"removed_{r}": n for r, n in removed.items()})
         s.update(citations_removed=citations, sentences=sentences, lorem_ipsum=lorem, curly_bracket=curly)
@@ -160,6 +165,8 @@ def load_word_list(uri: str) -> tuple[frozenset[str], re.Pattern[str] | None]:
 
 
 _WORD_RUN = re.compile(r"\w+")
+# C4's sentence ends (. ! ? and …) in every language, unless `local_end_marks`
+_C4_SENTENCES = profile("en")
 
 
 @register_filter("c4_badwords")
