@@ -6,8 +6,6 @@ import argparse
 import sys
 from typing import Any
 
-from pajama.build.removal import KINDS
-
 
 def register(sub: Any) -> None:
     p = sub.add_parser("remove", help="make a new release version without the documents a removal request names")
@@ -24,7 +22,7 @@ def register(sub: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pajama.build.removal import load_request
+    from pajama.build.removal import KINDS, load_request
     from pajama.build.remove import remove
     from pajama.manifests.show import print_summary
     from pajama.storage import join
