@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import multiprocessing
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from pajama.build.pipeline import InputResult
 from pajama.record import Failure, Skip
 from pajama.sources._html_page import PageExtraction, PageText, count_elements
+from tests.load import busy_cores
 
 SENTENCE = (
     "Support was especially high for <span class='link'><a href='/people/biden'>Joe Biden</a></span>. "
@@ -46,26 +43,6 @@ def test_element_budget_skips_by_count_not_by_time() -> None:
     over = extract(html, max_html_nodes=nodes - 1)
     assert isinstance(over, Skip) and over.reason == "warc.too_many_nodes" and str(nodes) in over.detail
     assert isinstance(extract(html, max_html_nodes=nodes), PageText)
-
-
-def _spin(stop: Any) -> None:
-    while not stop.is_set():
-        pass
-
-
-@contextlib.contextmanager
-def busy_cores() -> Iterator[None]:
-    """Two busy loops beside the test (the machine has two cores), as `stress` would."""
-    stop = multiprocessing.Event()
-    workers = [multiprocessing.Process(target=_spin, args=(stop,), daemon=True) for _ in range(2)]
-    for worker in workers:
-        worker.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        for worker in workers:
-            worker.join(5)
 
 
 def decisions() -> list[str]:

@@ -3,37 +3,16 @@ idle run does: equal release_digest and outcome_digest (rejected/ and signals/ i
 
 from __future__ import annotations
 
-import contextlib
 import json
-import multiprocessing
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from examples.samples import web
-
-
-def _spin(stop: Any) -> None:
-    while not stop.is_set():
-        pass
-
-
-@contextlib.contextmanager
-def busy_cores(n: int = 2) -> Iterator[None]:
-    stop = multiprocessing.Event()
-    workers = [multiprocessing.Process(target=_spin, args=(stop,), daemon=True) for _ in range(n)]
-    for worker in workers:
-        worker.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        for worker in workers:
-            worker.join(5)
+from tests.load import busy_cores
 
 
 def _run(tmp: Path, out: str) -> dict[str, Any]:
