@@ -22,6 +22,7 @@ import fsspec
 
 from pajama.build.release_index import write_index
 from pajama.build.removal import Request, match_kind, minhash_params, near_text_ids, signature_files
+from pajama.build.token_files import relative_paths, tokens_for
 from pajama.build.write import length_bucket
 from pajama.errors import ConfigError
 from pajama.manifests.builder import accounting, outcome_digest, release_digest, seal_release
@@ -162,41 +163,20 @@ def _rewrite_rejected(
 
 def _tokens(target: str, old: dict[str, Any], source: str, shard: int) -> tuple[list[dict[str, Any]], int | None]:
     """Token counts (and token shards, when the release has them) of the rewritten data shard."""
-    tokenizer = old["config"].get("tokenizer")
-    cfg = old["config"].get("tokens") or {}
-    if not tokenizer or not (cfg.get("count", True) or cfg.get("write")):
-        return [], None
     from pajama.tokenization.config import TokensConfig
-    from pajama.tokenization.stage import ShardTokens, load_tokenizer
 
-    tok = load_tokenizer(tokenizer)
-    tokens_cfg = TokensConfig.model_validate(cfg)
-    data = next(p for p in _data_paths(target, old, source, shard))
-    prefix = None
-    if tokens_cfg.write:
-        prefix = join(target, "tokens", _safe(tok.name), source, f"part-{shard:05d}")
-    writer = ShardTokens(tok, tokens_cfg, prefix)
-    texts = [row["text"] for row in read_shard(data)]
-    writer.add(texts)
-    writer.close()
-    base = target.rstrip("/") + "/"
-    files = [
-        {**f, "path": f["path"].removeprefix(base), "kind": "tokens", "source": source, "shard": shard}
-        for f in writer.files
-    ]
-    return files, writer.tokens
-
-
-def _data_paths(target: str, old: dict[str, Any], source: str, shard: int) -> list[str]:
-    return [
-        join(target, s["path"])
-        for s in old["shards"]
-        if s["kind"] == "data" and s["source"] == source and s.get("shard") == shard
-    ]
-
-
-def _safe(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+    cfg = TokensConfig.model_validate(old["config"].get("tokens") or {})
+    tokens = tokens_for(old["config"].get("tokenizer"), cfg, target, source, shard)
+    if tokens is None:
+        return [], None
+    data = next(
+        s["path"] for s in old["shards"] if s["kind"] == "data" and (s["source"], s.get("shard")) == (source, shard)
+    )
+    tokens.add([row["text"] for row in read_shard(join(target, data))])
+    tokens.close()
+    files = [{**f, "kind": "tokens", "source": source, "shard": shard} for f in tokens.files]
+    relative_paths(target, files)
+    return files, tokens.tokens
 
 
 def _update_counts(

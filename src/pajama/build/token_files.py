@@ -7,28 +7,36 @@ lists every file relative to the release, so their reported paths are made relat
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pajama.build.plan import Plan
 from pajama.build.write import ShardResult
 from pajama.storage import local_path
 
 if TYPE_CHECKING:
+    from pajama.tokenization.config import TokensConfig
     from pajama.tokenization.stage import ShardTokens
 
 
 def shard_tokens(plan: Plan, source: str, shard: int) -> ShardTokens | None:
     """Token counting (and token shard writing) for one data shard, when the config names a tokenizer."""
-    if not plan.config.tokenizer or not (plan.config.tokens.count or plan.config.tokens.write):
+    return tokens_for(plan.config.tokenizer, plan.config.tokens, plan.release_uri, source, shard)
+
+
+def tokens_for(
+    tokenizer: str | None, cfg: TokensConfig, release_uri: str, source: str, shard: int
+) -> ShardTokens | None:
+    """The same for a release given by its URI and token settings (`pajama remove` rewrites shards)."""
+    if not tokenizer or not (cfg.count or cfg.write):
         return None
     from pajama.tokenization.stage import ShardTokens, load_tokenizer
 
-    tok = load_tokenizer(plan.config.tokenizer)
+    tok = load_tokenizer(tokenizer)
     prefix = None
-    if plan.config.tokens.write:
-        base = local_path(plan.release_uri) or plan.release_uri
+    if cfg.write:
+        base = local_path(release_uri) or release_uri
         prefix = os.path.join(base, "tokens", _safe(tok.name), source, f"part-{shard:05d}")
-    return ShardTokens(tok, plan.config.tokens, prefix)
+    return ShardTokens(tok, cfg, prefix)
 
 
 def _safe(name: str) -> str:
@@ -37,6 +45,10 @@ def _safe(name: str) -> str:
 
 def relative_token_paths(plan: Plan, result: ShardResult) -> None:
     """Token writers report local paths; the manifest lists every file relative to the release."""
-    base = (local_path(plan.release_uri) or plan.release_uri).rstrip("/") + "/"
-    for entry in result.files:
+    relative_paths(plan.release_uri, result.files)
+
+
+def relative_paths(release_uri: str, files: list[dict[str, Any]]) -> None:
+    base = (local_path(release_uri) or release_uri).rstrip("/") + "/"
+    for entry in files:
         entry["path"] = entry["path"].removeprefix(base)
