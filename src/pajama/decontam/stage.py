@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from pajama.decontam.config import DecontamConfig
@@ -75,8 +75,7 @@ class Decontaminate:
         return find_hits(text, self.index(), min_overlap=self.config.min_overlap)
 
     def signals(self, record: Record) -> dict[str, Any]:
-        found = self.hits(record.text)
-        return {"hits": len(found), "benchmark": self._first_benchmark(found)}
+        return self._summary(self.hits(record.text))
 
     def decide(self, signals: Mapping[str, Any]) -> Verdict:
         s = dict(signals)
@@ -85,18 +84,21 @@ class Decontaminate:
         return Verdict.keep(s)
 
     def __call__(self, record: Record) -> Verdict:
+        """`decide` on the hits, with the hits in meta and, in `mask` mode, the matched spans deleted."""
         found = self.hits(record.text)
-        s = {"hits": len(found), "benchmark": self._first_benchmark(found)}
+        verdict = self.decide(self._summary(found))
         if not found:
-            return Verdict.keep(s)
-        meta = {"decontamination": found}
-        if self.config.mode == "drop":
-            return Verdict.drop(f"{KEY}.{s['benchmark']}", s, meta=meta)
-        if self.config.mode == "mask":
+            return verdict
+        verdict = replace(verdict, meta={"decontamination": found})
+        if verdict.kept and self.config.mode == "mask":
             text, removed = mask(record.text, [span for hit in found for span in hit["spans"]])
-            edit = {"removed": "benchmark_spans", "spans": removed, "items": len(found)}
-            return Verdict.keep(s, text=text, edit=edit, meta=meta)
-        return Verdict.keep(s, meta=meta)
+            return replace(
+                verdict, text=text, edit={"removed": "benchmark_spans", "spans": removed, "items": len(found)}
+            )
+        return verdict
+
+    def _summary(self, found: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"hits": len(found), "benchmark": self._first_benchmark(found)}
 
     def _first_benchmark(self, found: list[dict[str, Any]]) -> str | None:
         names = {h["benchmark"] for h in found}
