@@ -58,15 +58,15 @@ class InputResult:
     features: str | None = None
     # benchmark -> {"documents": documents hit, "items": {item ids hit}} (the decontaminate stage)
     contamination: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    def note_contamination(self, hits: list[dict[str, Any]]) -> None:
-        for benchmark in sorted({h["benchmark"] for h in hits}):
-            entry = self.contamination.setdefault(benchmark, {"documents": 0, "items": []})
-            entry["documents"] += 1
-            entry["items"] = sorted(set(entry["items"]) | {h["item"] for h in hits if h["benchmark"] == benchmark})
     reproducible: bool = True  # False when a wall-clock guard decided a record (Failure.reproducible)
     wall_s: float = 0.0  # time spent in this run (engine.timing in the manifest; not in to_json: not data)
     cpu_s: float = 0.0
+
+    def note_contamination(self, hits: list[dict[str, Any]]) -> None:
+        for benchmark in {h["benchmark"] for h in hits}:
+            entry = self.contamination.setdefault(benchmark, {"documents": 0, "items": set()})
+            entry["documents"] += 1
+            entry["items"].update(h["item"] for h in hits if h["benchmark"] == benchmark)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -87,7 +87,10 @@ class InputResult:
             "licenses": {k: dict(sorted(v.items())) for k, v in sorted(self.licenses.items())},
             "runs": self.runs,
             "features": self.features,
-            "contamination": {k: self.contamination[k] for k in sorted(self.contamination)},
+            "contamination": {
+                k: {"documents": v["documents"], "items": sorted(v["items"])}
+                for k, v in sorted(self.contamination.items())
+            },
             **({} if self.reproducible else {"reproducible": False}),
         }
 
@@ -105,7 +108,9 @@ class InputResult:
         r.licenses = {k: Counter(v) for k, v in d["licenses"].items()}
         r.runs = [(int(s), f) for s, f in d["runs"]]
         r.features = d["features"]
-        r.contamination = d.get("contamination", {})
+        r.contamination = {
+            k: {"documents": v["documents"], "items": set(v["items"])} for k, v in d.get("contamination", {}).items()
+        }
         r.reproducible = d.get("reproducible", True)
         return r
 

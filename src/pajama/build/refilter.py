@@ -105,7 +105,7 @@ def _carried_inputs(old: dict[str, Any]) -> list[InputResult]:
         out.append(r)
     if out and old.get("decontamination"):  # the search is not run again: its totals carry over
         out[0].contamination = {
-            name: {"documents": b["documents_hit"], "items": list(b["item_ids"])}
+            name: {"documents": b["documents_hit"], "items": set(b["item_ids"])}
             for name, b in old["decontamination"]["benchmarks"].items()
         }
     return out
