@@ -76,3 +76,19 @@ def test_filter_options_registry_and_pickling() -> None:
         build(LanguageFilter, {"model": "/no/such/lid.bin"}, "filters.language")
     with pytest.raises(ConfigError):
         build(LanguageFilter, {"keep": "en", "bogus": 1}, "filters.language")
+
+
+LATGALIAN = "Latgaļu volūda ir vīna nu baltu volūdu, kurā runoj Latgolā; jei ir tyvuokā latvīšu volūdai."
+
+
+def test_a_declared_language_the_model_cannot_name_is_kept_as_declared() -> None:
+    assert "ltg" not in {g.language for g in identify(LATGALIAN, k=20)}  # lid.176 has no Latgalian label
+    v = LanguageFilter()(record(LATGALIAN, language="ltg"))  # the Wikipedia reader's dbname
+    assert v.kept and v.signals == {"language": "ltg", "score": None, "from": "source"} and v.meta is None
+    assert LanguageFilter(keep=["lv"])(record(LATGALIAN, language="ltg")).reason == "language.not_kept"
+    assert LanguageFilter(keep=["ltg"]).decide(v.signals).kept  # refilter decides it from the signals alone
+    # the model's own guess when asked for, when the model knows the declared language, or for code records
+    strict = LanguageFilter(source_language="model", min_score=0.99)(record(LATGALIAN, language="ltg"))
+    assert strict.signals["language"] != "ltg" and not strict.kept
+    assert LanguageFilter()(record(SAMPLES["de"], language="fr")).signals["language"] == "de"
+    assert LanguageFilter()(record(SAMPLES["en"], language="python")).signals["language"] == "en"

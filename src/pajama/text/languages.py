@@ -131,7 +131,8 @@ def stopwords_iso() -> dict[str, list[str]]:
     return _data("stopwords-iso.json")  # type: ignore[no-any-return]
 
 
-def _iso3(lang: str) -> str:
+def iso3(lang: str) -> str:
+    """The ISO 639-3 code of a two- or three-letter language code ("el" -> "ell"; unknown codes unchanged)."""
     if len(lang) == 3:
         return lang
     import icu  # PyICU: ISO 639-1 -> 639-3 from ICU's locale data
@@ -141,8 +142,8 @@ def _iso3(lang: str) -> str:
 
 def _fineweb2_key(lang: str, script: str | None) -> str | None:
     configs = fineweb2_configs()
-    iso3 = _iso3(lang)
-    for code in (iso3, MACRO_MEMBER.get(iso3)):
+    code3 = iso3(lang)
+    for code in (code3, MACRO_MEMBER.get(code3)):
         if not code:
             continue
         if script and f"{code}_{script}" in configs:
