@@ -69,7 +69,7 @@ def extract_pages(files: Iterable[Path], extractors: Sequence[str], limit: int =
 
 
 def pajama_decisions(pages: Sequence[dict[str, Any]]) -> dict[str, dict[str, list[Any]]]:
-    fineweb, c4 = FineWeb(), C4()
+    fineweb, c4 = FineWeb(short_lines_unspaced="chars"), C4()  # the `fineweb` preset: datatrove's short lines
     out = {}
     for page in pages:
         record = Record(id=page["id"], text=page["text"], source="web", meta={"language": page["language"]}, origin={})

@@ -109,3 +109,28 @@ def test_never_changes_text_and_decides_from_signals(text: str) -> None:
     again = FineWeb().decide(json.loads(json.dumps(dict(v.signals))))
     assert (again.kept, again.reason) == (v.kept, v.reason)
     assert 0.0 <= v.signals["end_punct_lines_frac"] <= 1.0 and 0.0 <= v.signals["short_lines_frac"] <= 1.0
+
+
+# one-clause Japanese sentences of 14 to 20 characters: full sentences, five or six words each
+JAPANESE = [
+    f"{who}は{when}{what}。"
+    for who in ("私の兄", "隣の先生", "駅の店員")
+    for when in ("毎朝早く", "昨日の夜", "日曜日に", "冬になると")
+    for what in ("公園を走ります", "図書館で本を読みました")
+]
+
+
+def test_short_lines_are_measured_in_english_characters_in_unspaced_scripts() -> None:
+    page = rec("\n".join(JAPANESE), "ja")
+    scaled = FineWeb()(page)
+    assert scaled.kept and scaled.signals["short_lines_frac"] == 0.0  # each line says what 30+ English chars say
+    raw = FineWeb(short_lines_unspaced="chars")(page)  # datatrove: every line is at most 30 characters
+    assert raw.signals["short_lines_frac"] == 1.0 and raw.reason == "fineweb.short_line_ratio"
+    english = rec(CASES["short_line_ratio"])  # spaced scripts: the same 30 characters either way
+    assert FineWeb()(english).signals == FineWeb(short_lines_unspaced="chars")(english).signals
+
+
+def test_a_japanese_menu_is_still_short_lines() -> None:
+    menu = rec("\n".join(["ホーム", "ニュース", "お問い合わせ", "会社概要", "東京は日本の首都です。"] * 4), "ja")
+    v = FineWeb()(menu)
+    assert v.reason == "fineweb.short_line_ratio" and v.signals["short_lines_frac"] >= 0.8

@@ -56,7 +56,7 @@ C4_PRESET = register_preset(
 FINEWEB = register_preset(
     Preset(
         name="fineweb",
-        filters=[spec(FineWeb)],
+        filters=[spec(FineWeb, short_lines_unspaced="chars")],
         description="FineWeb's own filters (line punctuation, short lines, duplicated line chars, list ratio)",
         citation="Penedo et al. 2024, arXiv:2406.17557, section 3.5",
     )
@@ -70,7 +70,7 @@ FINEWEB_FULL = register_preset(
             spec(GopherRepetition),
             spec(GopherQuality),
             spec(C4, filter_no_end_mark=False, min_words_per_line=3, min_sentences=5),
-            spec(FineWeb),
+            spec(FineWeb, short_lines_unspaced="chars"),
         ],
         description=(
             "FineWeb's whole heuristic stack: fastText language id (en >= 0.65), Gopher repetition and quality, "

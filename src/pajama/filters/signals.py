@@ -53,11 +53,6 @@ _SENTENCE_OR_LINE_SPLIT = re.compile(r"(?<=[.!?…])[\"'”’)\]»]*\s+|\n")
 _ALNUM = re.compile(r"[^\W_]")
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*(?:\n\s*)+")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
-# East Asian Wide and Fullwidth letters (UAX #11): Hangul, kana, CJK ideographs, fullwidth forms
-_WIDE = re.compile(
-    r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\uff01-\uff60]"
-)
-WIDE_SCRIPTS = frozenset({"Jpan", "Hani", "Hans", "Hant", "Hang"})
 
 
 @functools.lru_cache(maxsize=256)
@@ -222,14 +217,6 @@ class TextStats:
         """Lines ending with one of `marks`, read in the text's language (see `localized_marks`)."""
         marks = localized_marks(marks, self.profile)
         return sum(1 for line in self.lines if line.endswith(marks))
-
-    def short_lines(self, max_chars: int) -> int:
-        """Lines of at most `max_chars` characters; in scripts written with wide characters (Chinese,
-        Japanese, Korean) a wide character counts two, as it takes two columns: FineWeb's 30-character
-        short line is 15 kanji, not 30 (a 30-kanji line is a full sentence)."""
-        if self.profile.script in WIDE_SCRIPTS or (self.profile.script is None and not self.spaced):
-            return sum(1 for line in self.lines if len(line) + len(_WIDE.findall(line)) <= max_chars)
-        return sum(1 for line in self.lines if len(line) <= max_chars)
 
     @cached_property
     def sentences(self) -> int:
