@@ -2,18 +2,22 @@
 
 Built-in modules in `pajama.sources` and `pajama.filters` register themselves on import, the engines when
 `pajama.jobs` is imported; third-party plugins come in through the entry-point groups `pajama.readers`,
-`pajama.filters`, `pajama.presets` and `pajama.engines`.
+`pajama.filters`, `pajama.presets` and `pajama.engines`. `pajama list` prints the built-ins from pajama._catalog
+(generated from this registry) and comes here only when `plugins_installed()`.
 """
 
 from __future__ import annotations
 
 import difflib
 import importlib
+import importlib.machinery
 import logging
+import os
 import pkgutil
+import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from typing import Any, TypeVar
 
 from pajama.errors import ConfigError
@@ -26,7 +30,12 @@ _READERS: dict[str, type] = {}
 _FILTERS: dict[str, type] = {}
 _PRESETS: dict[str, Preset] = {}
 _ENGINES: dict[str, type] = {}
-_discovered = False
+_builtins_imported = False
+_plugins_loaded = False
+
+PLUGIN_GROUPS = ("pajama.readers", "pajama.filters", "pajama.presets", "pajama.engines")
+# A section header of entry_points.txt naming one of them (importlib.metadata strips blanks inside the brackets).
+_PLUGIN_SECTION = re.compile(rf"^\s*\[\s*({'|'.join(map(re.escape, PLUGIN_GROUPS))})\s*\]\s*$", re.M)
 
 
 @dataclass(frozen=True)
@@ -81,22 +90,75 @@ def register_preset(preset: Preset) -> Preset:
 
 def discover() -> None:
     """Import every built-in source and filter module once, then the entry-point plugins."""
-    global _discovered
-    if _discovered:
+    global _plugins_loaded
+    discover_builtins()
+    if _plugins_loaded:
         return
-    _discovered = True
+    _plugins_loaded = True
+    from importlib.metadata import entry_points  # here: importing it costs more than a `pajama list`
+
+    for group in PLUGIN_GROUPS:
+        for ep in entry_points(group=group):
+            try:
+                ep.load()
+            except Exception:  # a broken plugin must not take the built-ins down with it
+                log.exception("could not load plugin %s from %s", ep.name, group)
+
+
+def discover_builtins() -> None:
+    """Import every built-in source and filter module and the engines once; no plugins."""
+    global _builtins_imported
+    if _builtins_imported:
+        return
+    _builtins_imported = True
     for package in ("pajama.sources", "pajama.filters"):
         pkg = importlib.import_module(package)
         for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
             if not info.name.startswith("_"):
                 importlib.import_module(f"{package}.{info.name}")
     importlib.import_module("pajama.jobs")  # registers the built-in engines
-    for group in ("pajama.readers", "pajama.filters", "pajama.presets", "pajama.engines"):
-        for ep in entry_points(group=group):
-            try:
-                ep.load()
-            except Exception:  # a broken plugin must not take the built-ins down with it
-                log.exception("could not load plugin %s from %s", ep.name, group)
+
+
+def registered() -> dict[str, dict[str, Any]]:
+    """What is registered so far, discovering nothing: {"sources": readers, "filters", "presets", "engines"},
+    each sorted by name."""
+    tables: dict[str, dict[str, Any]] = {
+        "sources": _READERS,
+        "filters": _FILTERS,
+        "presets": _PRESETS,
+        "engines": _ENGINES,
+    }
+    return {kind: dict(sorted(table.items())) for kind, table in tables.items()}
+
+
+def plugins_installed() -> bool:
+    """Whether an installed distribution may declare an entry point in PLUGIN_GROUPS. It reads the
+    `entry_points.txt` of each dist-info and egg-info folder on sys.path, as importlib.metadata's path finder
+    does, without importing importlib.metadata; a zip on sys.path or another distribution finder answers yes."""
+    if any(hasattr(f, "find_distributions") and f is not importlib.machinery.PathFinder for f in sys.meta_path):
+        return True
+    for entry in sys.path:
+        root = entry or "."
+        if os.path.isfile(root):
+            return True
+        if root.lower().endswith(".egg") and _declares_plugin(os.path.join(root, "EGG-INFO")):
+            return True
+        try:
+            children = os.listdir(root)
+        except OSError:
+            continue
+        for child in children:
+            if child.lower().endswith((".dist-info", ".egg-info")) and _declares_plugin(os.path.join(root, child)):
+                return True
+    return False
+
+
+def _declares_plugin(info_dir: str) -> bool:
+    try:
+        with open(os.path.join(info_dir, "entry_points.txt"), encoding="utf-8", errors="replace") as f:
+            return _PLUGIN_SECTION.search(f.read()) is not None
+    except OSError:  # no entry points (or an egg-info file, not a folder)
+        return False
 
 
 def _split(spec: str) -> tuple[str, int | None]:

@@ -5,14 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import orjson
-
-from pajama import options, registry
-from pajama.errors import InputError
-from pajama.record import Doc, Failure, Skip, canonical_json, make_id, normalize_text
-from pajama.storage import InputFile
+if TYPE_CHECKING:
+    from pajama.storage import InputFile
 
 
 def register(sub: Any) -> None:
@@ -26,7 +22,12 @@ def register(sub: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    import orjson  # here, not at the top: `pajama --help` stays light
+
+    from pajama import options, registry
     from pajama.build.config import parse_overrides
+    from pajama.errors import InputError
+    from pajama.storage import InputFile
 
     cls = registry.get_reader(args.reader, "READER")
     reader: Any = options.build(cls, dict(parse_overrides(args.option)), "--option")
@@ -46,6 +47,8 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _row(item: Any, source: str, inp: InputFile) -> dict[str, Any]:
+    from pajama.record import Doc, Failure, Skip, canonical_json, make_id, normalize_text
+
     if isinstance(item, Doc):
         identity = (item.key,) if item.key else (inp.name, canonical_json(item.locator))
         return {

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from typing import Any
 
-from pajama import registry
+from pajama import _catalog, registry
+
+HEADERS = {"sources": "sources (readers):", "filters": "filters:", "presets": "presets:", "engines": "engines:"}
 
 
 def register(sub: Any) -> None:
@@ -20,43 +21,25 @@ def register(sub: Any) -> None:
     p.set_defaults(func=main)
 
 
-def _fields(cls: type) -> str:
-    parts = []
-    for f in dataclasses.fields(cls):
-        if f.init and not f.name.startswith("_"):
-            default = (
-                f.default
-                if f.default is not dataclasses.MISSING
-                else (f.default_factory() if f.default_factory is not dataclasses.MISSING else "required")
-            )
-            parts.append(f"{f.name}={default!r}")
-    return ", ".join(parts)
-
-
 def main(args: argparse.Namespace) -> int:
     if getattr(args, "language", None):
         from pajama.commands._list_language import print_language
 
         print_language(args.language)
         return 0
-    if args.what in (None, "sources"):
-        print("sources (readers):")
-        for name, cls in registry.readers().items():
-            print(f"  {name}@{getattr(cls, 'version', 1)}  {_fields(cls)}")
-    if args.what in (None, "filters"):
-        print("filters:")
-        for name, cls in registry.filters().items():
-            print(f"  {name}@{getattr(cls, 'version', 1)}  {_fields(cls)}")
-    if args.what in (None, "presets"):
-        print("presets:")
-        for name, preset in registry.presets().items():
-            print(f"  {name}@{preset.version}  {preset.description}")
-            for spec in preset.filters:
-                print(f"      - {spec}")
-    if args.what in (None, "engines"):
-        print("engines:")
-        for name, cls in registry.engines().items():
-            model = cls.options_model  # type: ignore[attr-defined]
-            opts = ", ".join(f"{k}={f.get_default(call_default_factory=True)!r}" for k, f in model.model_fields.items())
-            print(f"  {name}@{getattr(cls, 'version', 1)}  {opts}")
+    listing = listed()
+    for kind, header in HEADERS.items():
+        if args.what in (None, kind):
+            print(header)
+            for lines in listing[kind].values():
+                print("\n".join(lines))
     return 0
+
+
+def listed() -> _catalog.Listing:
+    """The built-ins from the generated catalog, their modules (and numpy, pydantic, ICU) left unimported; with
+    a plugin installed, everything from the real registry, since a plugin may add to the built-ins or clash."""
+    if not registry.plugins_installed():
+        return _catalog.BUILTINS
+    registry.discover()
+    return _catalog.render(registry.registered())

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pajama.build import config as config_mod
-from pajama.build import plan as plan_mod
+if TYPE_CHECKING:
+    from pajama.build import config as config_mod
 
 
 def register(sub: Any) -> None:
@@ -45,6 +45,8 @@ def register(sub: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from pajama.build import config as config_mod  # here, not at the top: `pajama --help` stays light
+    from pajama.build import plan as plan_mod
     from pajama.engine import make_executor
 
     config = config_mod.load(args.config, args.overrides)
@@ -75,6 +77,8 @@ def main(args: argparse.Namespace) -> int:
 def engine_choice(config: config_mod.Config, args: argparse.Namespace) -> tuple[str, int | None, dict[str, Any]]:
     """The config's `engine:` section with the command line on top. Options the config gives for one
     engine do not follow `--engine` to another."""
+    from pajama.build import config as config_mod
+
     section = config.engine or config_mod.EngineConfig.model_validate({})
     name = args.engine or section.name
     options = dict(section.options) if name == section.name else {}
