@@ -40,6 +40,8 @@ from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from functools import cached_property
 
+import numpy as np
+
 from pajama.record import Record
 from pajama.text.languages import COMMON_SENTENCE_ENDS, UNSPACED_SENTENCE_ENDS, Profile, profile, record_language
 from pajama.text.words import PUNCTUATION, segmenter_for, words
@@ -229,12 +231,9 @@ class TextStats:
 
         Over normalized words; 0.0 when no n-gram occurs twice. Ties go to the longest n-gram.
         """
-        counts = self._level(n).counts
-        best = max(counts.values(), default=0)
+        best, chars = self._level(n).top
         if best < 2:
             return 0.0
-        top = itertools.compress(counts.keys(), map(best.__eq__, counts.values()))
-        chars = max(sum(map(len, gram)) for gram in top)
         return ratio(chars * best, self._norm_prefix[-1])
 
     def dup_ngram_frac(self, n: int, *, first_occurrence: bool = False) -> float:
@@ -266,11 +265,10 @@ class TextStats:
         if n < 2:
             raise ValueError(f"n-grams need n >= 2, got {n}")
         if n not in levels:
-            w = self.norm_words
             if n == 2:
-                levels[n] = _NGramLevel(list(range(max(len(w) - 1, 0))), list(itertools.pairwise(w)))
+                levels[n] = _NGramLevel.bigrams(self.norm_words, self._norm_prefix)
             else:
-                levels[n] = self._level(n - 1).next_level(w, n)
+                levels[n] = self._level(n - 1).next_level(self.norm_words, n, self._norm_prefix)
         return levels[n]
 
     @cached_property
@@ -282,28 +280,49 @@ _ONE = 1
 
 
 class _NGramLevel:
-    """The word n-grams of one size that occur more than once: their counts and where they start.
+    """The word n-grams of one size that occur more than once: where they start, and the most frequent.
 
-    Bigrams are counted at every position. An n-gram at position i can only repeat if the (n-1)-grams
-    at i and i+1 both repeat, so each next size looks only at those positions: the work shrinks fast
-    on ordinary text. `counts` is exact for every n-gram that occurs more than once.
+    Bigrams are counted at every position, in numpy over word ids (a word's id is the position of its
+    first occurrence). An n-gram at position i can only repeat if the (n-1)-grams at i and i+1 both
+    repeat, so each next size looks only at those positions, as tuples of words: the work shrinks fast
+    on ordinary text. `top` is (count of the most frequent n-gram, characters of the longest n-gram with
+    that count), exact whenever that count is at least 2.
     """
 
-    __slots__ = ("counts", "repeated")
+    __slots__ = ("repeated", "top")
 
-    def __init__(self, starts: list[int], grams: list[tuple[str, ...]]) -> None:
-        self.counts = Counter(grams)
-        if len(self.counts) == len(grams):
-            self.repeated: list[int] = []
-        else:
-            self.repeated = list(itertools.compress(starts, map(_ONE.__lt__, map(self.counts.__getitem__, grams))))
+    def __init__(self, repeated: list[int], top: tuple[int, int]) -> None:
+        self.repeated = repeated
+        self.top = top
 
-    def next_level(self, words: list[str], n: int) -> _NGramLevel:
+    @classmethod
+    def bigrams(cls, words: list[str], prefix: list[int]) -> _NGramLevel:
+        size = len(words)
+        first: dict[str, int] = {}
+        ids = np.fromiter(map(first.setdefault, words, range(size)), dtype=np.int64, count=size)
+        if size < 2 or len(first) == size:  # no word repeats, so no bigram does
+            return cls([], (1 if size >= 2 else 0, 0))
+        _, inverse, counts = np.unique(ids[:-1] * size + ids[1:], return_inverse=True, return_counts=True)
+        at = counts[inverse]
+        best = int(counts.max())
+        if best < 2:
+            return cls([], (best, 0))
+        chars = max(prefix[i + 2] - prefix[i] for i in np.flatnonzero(at == best).tolist())
+        return cls(np.flatnonzero(at > 1).tolist(), (best, chars))
+
+    def next_level(self, words: list[str], n: int, prefix: list[int]) -> _NGramLevel:
         rep = self.repeated
         rep_set = set(rep)
         starts = list(itertools.compress(rep, map(rep_set.__contains__, map(operator.add, rep, itertools.repeat(1)))))
         ends = map(operator.add, starts, itertools.repeat(n))
-        return _NGramLevel(starts, list(map(tuple, map(words.__getitem__, map(slice, starts, ends)))))
+        grams = list(map(tuple, map(words.__getitem__, map(slice, starts, ends))))
+        counts = Counter(grams)
+        best = max(counts.values(), default=0)
+        if best < 2:
+            return _NGramLevel([], (best, 0))
+        repeated = list(itertools.compress(starts, map(_ONE.__lt__, map(counts.__getitem__, grams))))
+        chars = max(prefix[i + n] - prefix[i] for i, g in zip(starts, grams, strict=True) if counts[g] == best)
+        return _NGramLevel(repeated, (best, chars))
 
 
 _CACHE_SIZE = 8
