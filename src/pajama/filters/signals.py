@@ -33,7 +33,6 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-import operator
 import re
 import threading
 from collections import Counter, OrderedDict
@@ -108,16 +107,14 @@ def duplicates(items: Sequence[str]) -> tuple[int, int]:
     return count, chars
 
 
-def _covered_chars(starts: list[int], n: int, prefix: list[int]) -> int:
-    """Characters of the words covered by n-grams starting at sorted `starts`, overlaps counted once."""
-    total = end_so_far = 0
-    for i in starts:
-        start = max(i, end_so_far)
-        end = i + n
-        if end > start:
-            total += prefix[end] - prefix[start]
-            end_so_far = end
-    return total
+def _covered_chars(starts: np.ndarray, n: int, prefix: np.ndarray) -> int:
+    """Characters of the words covered by n-grams starting at sorted, distinct `starts`, overlaps counted
+    once: each n-gram adds its words from the end of the one before it (ends ascend with the starts)."""
+    if not len(starts):
+        return 0
+    begin = starts.copy()
+    begin[1:] = np.maximum(starts[1:], starts[:-1] + n)
+    return int((prefix[starts + n] - prefix[begin]).sum())
 
 
 class TextStats:
@@ -231,9 +228,14 @@ class TextStats:
 
         Over normalized words; 0.0 when no n-gram occurs twice. Ties go to the longest n-gram.
         """
-        best, chars = self._level(n).top
+        level = self._level(n)
+        if not len(level.starts):
+            return 0.0
+        best = int(level.counts.max())
         if best < 2:
             return 0.0
+        top = level.starts[level.counts[level.gram] == best]
+        chars = int((self._prefix[top + n] - self._prefix[top]).max())
         return ratio(chars * best, self._norm_prefix[-1])
 
     def dup_ngram_frac(self, n: int, *, first_occurrence: bool = False) -> float:
@@ -243,86 +245,104 @@ class TextStats:
         as datatrove counts it) only the second and later occurrences of an n-gram count; with True
         (RedPajama-v2's definition) every occurrence of an n-gram that occurs more than once counts.
         """
-        starts = self._level(n).repeated
-        if not starts:
+        level = self._level(n)
+        starts, gram = level.repeated()
+        if not len(starts):
             return 0.0
-        w = self.norm_words
         if not first_occurrence:
-            seen: set[tuple[str, ...]] = set()
-            later = []
-            for i in starts:
-                gram = tuple(w[i : i + n])
-                if gram in seen:
-                    later.append(i)
-                else:
-                    seen.add(gram)
-            starts = later
-        return ratio(_covered_chars(starts, n, self._norm_prefix), self._norm_prefix[-1])
+            order = gram.argsort(kind="stable")  # each n-gram's occurrences, in text order
+            later = np.ones(len(order), dtype=bool)
+            later[order[_firsts(gram[order])]] = False
+            starts = starts[later]
+        return ratio(_covered_chars(starts, n, self._prefix), self._norm_prefix[-1])
 
     def _level(self, n: int) -> _NGramLevel:
-        """The word n-grams of size n that occur more than once (see _NGramLevel)."""
+        """The word n-grams of size n that can occur more than once (see _NGramLevel)."""
         levels = self._levels
         if n < 2:
             raise ValueError(f"n-grams need n >= 2, got {n}")
         if n not in levels:
-            if n == 2:
-                levels[n] = _NGramLevel.bigrams(self.norm_words, self._norm_prefix)
-            else:
-                levels[n] = self._level(n - 1).next_level(self.norm_words, n, self._norm_prefix)
+            levels[n] = _NGramLevel.bigrams(self._word_ids) if n == 2 else self._level(n - 1).next_level(self._word_ids)
         return levels[n]
 
     @cached_property
     def _levels(self) -> dict[int, _NGramLevel]:
         return {}
 
+    @cached_property
+    def _word_ids(self) -> np.ndarray:
+        """Each normalized word as the position of its first occurrence: equal words, equal ids."""
+        w = self.norm_words
+        first: dict[str, int] = {}
+        return np.fromiter(map(first.setdefault, w, range(len(w))), dtype=np.int64, count=len(w))
 
-_ONE = 1
+    @cached_property
+    def _prefix(self) -> np.ndarray:
+        return np.array(self._norm_prefix, dtype=np.int64)
+
+
+_SMALL_LEVEL = 64
+
+
+def _firsts(ordered: np.ndarray) -> np.ndarray:
+    """Where each run of equal values starts in a sorted array (a mask)."""
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    return first
+
+
+def _dense_ids(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(id of each key, 0 .. distinct keys - 1; how many times each id occurs): np.unique's inverse and
+    counts, without its fixed cost (most n-gram levels hold a few dozen keys, counted in a dict)."""
+    if len(keys) <= _SMALL_LEVEL:
+        seen: dict[int, int] = {}
+        ids = np.array([seen.setdefault(k, len(seen)) for k in keys.tolist()], dtype=np.int64)
+        return ids, np.bincount(ids)
+    order = keys.argsort(kind="stable")
+    first = _firsts(keys[order])
+    ids = np.empty(len(keys), dtype=np.int64)
+    ids[order] = np.cumsum(first) - 1
+    return ids, np.diff(np.append(np.flatnonzero(first), len(keys)))
 
 
 class _NGramLevel:
-    """The word n-grams of one size that occur more than once: where they start, and the most frequent.
+    """The word n-grams of one size, counted exactly, in numpy over word ids.
 
-    Bigrams are counted at every position, in numpy over word ids (a word's id is the position of its
-    first occurrence). An n-gram at position i can only repeat if the (n-1)-grams at i and i+1 both
-    repeat, so each next size looks only at those positions, as tuples of words: the work shrinks fast
-    on ordinary text. `top` is (count of the most frequent n-gram, characters of the longest n-gram with
-    that count), exact whenever that count is at least 2.
+    Bigrams are counted at every position. An n-gram at position i can only repeat if the (n-1)-grams
+    at i and i+1 both repeat, so each next size looks only at those positions: the work shrinks fast on
+    ordinary text. An n-gram is the id of its (n-1)-gram prefix (dense, below the number of words) times
+    the number of words plus the id of its last word, so equal n-grams get equal keys and unequal ones
+    different keys, at every size. `starts` are the positions looked at, `gram` the dense id of the
+    n-gram at each, `counts` the occurrences of each id; every n-gram occurring twice or more is counted.
     """
 
-    __slots__ = ("repeated", "top")
+    __slots__ = ("counts", "gram", "n", "starts")
 
-    def __init__(self, repeated: list[int], top: tuple[int, int]) -> None:
-        self.repeated = repeated
-        self.top = top
+    def __init__(self, n: int, starts: np.ndarray, keys: np.ndarray) -> None:
+        self.n = n
+        self.starts = starts
+        self.gram, self.counts = _dense_ids(keys)
 
     @classmethod
-    def bigrams(cls, words: list[str], prefix: list[int]) -> _NGramLevel:
-        size = len(words)
-        first: dict[str, int] = {}
-        ids = np.fromiter(map(first.setdefault, words, range(size)), dtype=np.int64, count=size)
-        if size < 2 or len(first) == size:  # no word repeats, so no bigram does
-            return cls([], (1 if size >= 2 else 0, 0))
-        _, inverse, counts = np.unique(ids[:-1] * size + ids[1:], return_inverse=True, return_counts=True)
-        at = counts[inverse]
-        best = int(counts.max())
-        if best < 2:
-            return cls([], (best, 0))
-        chars = max(prefix[i + 2] - prefix[i] for i in np.flatnonzero(at == best).tolist())
-        return cls(np.flatnonzero(at > 1).tolist(), (best, chars))
+    def bigrams(cls, ids: np.ndarray) -> _NGramLevel:
+        size = len(ids)
+        if size < 2:
+            return cls(2, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        return cls(2, np.arange(size - 1), ids[:-1] * size + ids[1:])
 
-    def next_level(self, words: list[str], n: int, prefix: list[int]) -> _NGramLevel:
-        rep = self.repeated
-        rep_set = set(rep)
-        starts = list(itertools.compress(rep, map(rep_set.__contains__, map(operator.add, rep, itertools.repeat(1)))))
-        ends = map(operator.add, starts, itertools.repeat(n))
-        grams = list(map(tuple, map(words.__getitem__, map(slice, starts, ends))))
-        counts = Counter(grams)
-        best = max(counts.values(), default=0)
-        if best < 2:
-            return _NGramLevel([], (best, 0))
-        repeated = list(itertools.compress(starts, map(_ONE.__lt__, map(counts.__getitem__, grams))))
-        chars = max(prefix[i + n] - prefix[i] for i, g in zip(starts, grams, strict=True) if counts[g] == best)
-        return _NGramLevel(repeated, (best, chars))
+    def repeated(self) -> tuple[np.ndarray, np.ndarray]:
+        """The starts of the n-grams that occur more than once, and their ids (ascending starts)."""
+        more = self.counts[self.gram] > 1
+        return self.starts[more], self.gram[more]
+
+    def next_level(self, ids: np.ndarray) -> _NGramLevel:
+        rep, gram = self.repeated()
+        if not len(rep):
+            return _NGramLevel(self.n + 1, rep, rep)
+        at = np.searchsorted(rep, rep + 1)  # the (n-1)-gram at i + 1 repeats too
+        follows = rep[np.minimum(at, len(rep) - 1)] == rep + 1
+        starts = rep[follows]
+        return _NGramLevel(self.n + 1, starts, gram[follows] * len(ids) + ids[starts + self.n])
 
 
 _CACHE_SIZE = 8
