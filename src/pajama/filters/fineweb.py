@@ -104,12 +104,13 @@ class FineWeb(SignalFilter):
             lines = [line.strip() for line in lines]
         n_lines = len(lines)
         newlines = text.count("\n")
-        short = self._short_line_chars(record, len(text) - newlines)
+        chars = len(text) - newlines
+        short = self._short_line_chars(record, chars)
         s = {
             "lines": n_lines,
             "end_punct_lines_frac": ratio(sum(1 for line in lines if line.endswith(self.end_marks)), n_lines),
             "short_lines_frac": ratio(sum(1 for line in lines if len(line) <= short), n_lines),
-            "dup_line_chars_frac": ratio(duplicates(lines)[1], len(text) - newlines),
+            "dup_line_chars_frac": ratio(duplicates(lines)[1], chars),
             "newlines_per_word": ratio(newlines, self._token_count(record)) if n_lines else 0.0,
         }
         return s

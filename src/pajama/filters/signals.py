@@ -165,14 +165,10 @@ class TextStats:
         mixed = itertools.filterfalse(str.isalnum, tokens)  # tokens of letters and digits are words
         return len(tokens) - sum(1 for t in mixed if not t.strip(PUNCTUATION))
 
-    @property
+    @cached_property
     def word_chars(self) -> int:
         """Characters in all words (lowercasing keeps lengths, see norm_words)."""
-        return self._norm_prefix[-1]
-
-    @cached_property
-    def _norm_prefix(self) -> list[int]:
-        return list(itertools.accumulate(map(len, self.norm_words), initial=0))
+        return sum(map(len, self.norm_words))
 
     # ---- word-level -------------------------------------------------------------------------------
 
@@ -236,7 +232,7 @@ class TextStats:
             return 0.0
         top = level.starts[level.counts[level.gram] == best]
         chars = int((self._prefix[top + n] - self._prefix[top]).max())
-        return ratio(chars * best, self._norm_prefix[-1])
+        return ratio(chars * best, self.word_chars)
 
     def dup_ngram_frac(self, n: int, *, first_occurrence: bool = False) -> float:
         """Characters of words inside repeated word n-grams / characters of all words (normalized words).
@@ -254,7 +250,7 @@ class TextStats:
             later = np.ones(len(order), dtype=bool)
             later[order[_firsts(gram[order])]] = False
             starts = starts[later]
-        return ratio(_covered_chars(starts, n, self._prefix), self._norm_prefix[-1])
+        return ratio(_covered_chars(starts, n, self._prefix), self.word_chars)
 
     def _level(self, n: int) -> _NGramLevel:
         """The word n-grams of size n that can occur more than once (see _NGramLevel)."""
@@ -278,7 +274,11 @@ class TextStats:
 
     @cached_property
     def _prefix(self) -> np.ndarray:
-        return np.array(self._norm_prefix, dtype=np.int64)
+        """Characters of the normalized words before each word position (and the total at the end)."""
+        w = self.norm_words
+        prefix = np.zeros(len(w) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, w), dtype=np.int64, count=len(w)), out=prefix[1:])
+        return prefix
 
 
 _SMALL_LEVEL = 64
