@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import zstandard
 
+from pajama import arrowcols
 from pajama.storage import atomic_write
 
 ZSTD_LEVEL = 3
@@ -180,7 +181,7 @@ def read_shard(path: str) -> Iterator[dict[str, Any]]:
 
     if path.endswith(".parquet"):
         with fsspec.open(path, "rb") as f:
-            table = pq.read_table(f)
+            table = arrowcols.read_parquet(f)
         for row in table.to_pylist():
             origin = row["origin"] or {}
             yield {

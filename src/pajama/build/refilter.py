@@ -21,6 +21,7 @@ from typing import Any
 import fsspec
 import orjson
 
+from pajama import arrowcols
 from pajama.build import config as config_mod
 from pajama.build import plan as plan_mod
 from pajama.build.pipeline import InputResult, StageCount, license_of, run_stages
@@ -121,12 +122,11 @@ def _records(release: str, old: dict[str, Any], source: str, kind: str, shard: i
 def _signals_of(release: str, old: dict[str, Any], source: str, shard: int) -> dict[str, dict[str, Any]]:
     if old["config"].get("signals") != "separate":
         return {}
-    import pyarrow.parquet as pq
 
     out: dict[str, dict[str, Any]] = {}
     for s in old["shards"]:
         if s["kind"] == "signals" and s["source"] == source and s.get("shard") == shard:
-            for row in pq.read_table(join(release, s["path"])).to_pylist():
+            for row in arrowcols.read_parquet(join(release, s["path"])).to_pylist():
                 out[row.pop("id")] = {k: v for k, v in row.items() if v is not None}
     return out
 

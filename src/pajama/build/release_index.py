@@ -86,8 +86,9 @@ def _stage_signals(row: dict[str, Any], reason: str | None) -> str | None:
 
 def write_index(release: str, manifest: dict[str, Any]) -> list[str]:
     """Write index/ for the release's data and rejected shards; returns the paths written (relative)."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
+
+    from pajama import arrowcols
 
     normalize = exact_normalization(manifest)
     files = indexed_files(manifest)
@@ -129,7 +130,7 @@ def write_index(release: str, manifest: dict[str, Any]) -> list[str]:
                 np.save(f, np.ascontiguousarray(table[:, column]))
             written.append(rel)
     with atomic_write(join(release, f"{FOLDER}/docs.parquet")) as f:
-        pq.write_table(pa.table(docs, schema=_doc_schema()), f, row_group_size=ROW_GROUP, compression="zstd")
+        pq.write_table(arrowcols.table_of(docs, _doc_schema()), f, row_group_size=ROW_GROUP, compression="zstd")
     with atomic_write(join(release, f"{FOLDER}/files.json"), "w") as f:
         json.dump({"files": files, "normalize": normalize}, f)
     return [*written, f"{FOLDER}/docs.parquet", f"{FOLDER}/files.json"]

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import orjson
 
+from pajama import arrowcols
 from pajama.dedup.normalize import exact_hash, normalize_url
 from pajama.errors import ConfigError
 from pajama.record import canonical_json
@@ -136,7 +137,6 @@ def near_text_ids(texts: tuple[str, ...], signature_files: list[str], params: di
     """Ids whose stored MinHash signature estimates Jaccard >= the release's threshold with one of `texts`."""
     if not texts or not signature_files or "num_perm" not in params:
         return set()
-    import pyarrow.parquet as pq
 
     from pajama.dedup import minhash, shingle
     from pajama.dedup.features import signature_matrix
@@ -147,7 +147,7 @@ def near_text_ids(texts: tuple[str, ...], signature_files: list[str], params: di
     wanted = minhash.signatures(hashes, counts, num_perm, int(params["seed"]))
     found: set[str] = set()
     for path in signature_files:
-        table = pq.read_table(path, columns=["id", "signature"])
+        table = arrowcols.read_parquet(path, columns=["id", "signature"])
         stored = signature_matrix(table.column("signature"), num_perm)
         ids = table.column("id").to_pylist()
         for sig in wanted:

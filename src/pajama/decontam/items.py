@@ -14,6 +14,7 @@ from typing import Any
 import fsspec
 import orjson
 
+from pajama import arrowcols
 from pajama.decontam.config import BenchmarkSpec
 from pajama.errors import ConfigError
 from pajama.storage import decompressed
@@ -72,11 +73,10 @@ def _rows(spec: BenchmarkSpec, key: str) -> Iterator[dict[str, Any]]:
 
 def _parquet_rows(path: str, key: str) -> Iterator[dict[str, Any]]:
     import pyarrow.lib
-    import pyarrow.parquet as pq
 
     try:
         with fsspec.open(path, "rb") as f:
-            table = pq.read_table(f)
+            table = arrowcols.read_parquet(f)
     except (OSError, pyarrow.lib.ArrowException) as e:
         raise ConfigError(key, f"{path} is not a readable Parquet file: {e}") from None
     yield from table.to_pylist()

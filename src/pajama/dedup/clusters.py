@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from pajama import arrowcols
 from pajama.dedup.components import components
 from pajama.dedup.load import Docs
 
@@ -90,7 +91,7 @@ def size_histogram(counts: Mapping[int, int]) -> dict[str, int]:
 
 def describe(docs: Docs, members: np.ndarray, keeper: int, reason: str) -> dict[str, Any]:
     """One cluster for the manifest: its size, id, kept document and its first members in id order."""
-    ids = docs.ids.take(np.sort(members)[:SAMPLE]).to_pylist()
+    ids = docs.ids.take(arrowcols.numbers(np.sort(members)[:SAMPLE])).to_pylist()
     kept = docs.ids[keeper].as_py()
     return {"size": len(members), "cluster_id": f"{reason}:{kept}", "kept": kept, "sample": ids}
 

@@ -27,6 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pajama import arrowcols
 from pajama.dedup import minhash, shingle
 from pajama.dedup.config import DedupConfig
 from pajama.dedup.normalize import EXACT_HASH_BYTES, exact_hash, normalize_url
@@ -111,24 +112,26 @@ class Featurizer:
         cols = self._cols
         rows = len(cols["id"])
         order = sorted(range(rows), key=cols["id"].__getitem__)
+
+        def pick(name: str) -> list[Any]:
+            return [cols[name][i] for i in order]
+
         arrays: dict[str, pa.Array] = {
-            "id": pa.array([cols["id"][i] for i in order], pa.string()),
-            "source": pa.array([self._source] * rows, pa.string()),
-            "source_rank": pa.array([self._rank] * rows, pa.int32()),
-            "length": pa.array([cols["length"][i] for i in order], pa.int64()),
-            "exact": pa.array(
-                [cols["exact"][i] for i in order] if self._exact else [None] * rows, pa.binary(EXACT_HASH_BYTES)
-            ),
-            "url": pa.array([cols["url"][i] for i in order], pa.string()),
-            "date": pa.array([cols["date"][i] for i in order], pa.string()),
-            "n_shingles": pa.array([cols["n_shingles"][i] for i in order] if self._mh else [0] * rows, pa.int32()),
+            "id": arrowcols.strings(pick("id")),
+            "source": arrowcols.strings([self._source] * rows),
+            "source_rank": arrowcols.numbers(np.full(rows, self._rank), pa.int32()),
+            "length": arrowcols.numbers(pick("length"), pa.int64()),
+            "exact": arrowcols.fixed_binary(pick("exact") if self._exact else [None] * rows, EXACT_HASH_BYTES),
+            "url": arrowcols.strings(pick("url")),
+            "date": arrowcols.strings(pick("date")),
+            "n_shingles": arrowcols.numbers(pick("n_shingles") if self._mh else np.zeros(rows), pa.int32()),
         }
         if self._mh is not None:
             sig = np.concatenate(self._signatures) if self._signatures else np.zeros((0, self._mh.num_perm), np.uint32)
             arrays["signature"] = signature_array(sig[order])
         if self._keep_shingles:
-            arrays["shingles"] = pa.array([self._shingles[i] for i in order], pa.list_(pa.uint32()))
-        table = pa.table(arrays)
+            arrays["shingles"] = arrowcols.uint32_lists([self._shingles[i] for i in order])
+        table = arrowcols.table(arrays)
         return table.replace_schema_metadata({META_KEY: json.dumps(parameters(self._cfg), sort_keys=True)})
 
     def write(self, path: str) -> int:
@@ -145,14 +148,14 @@ class Featurizer:
 def signature_array(sig: np.ndarray) -> pa.FixedSizeListArray:
     """An (n x num_perm) uint32 matrix as a fixed-size-list column."""
     num_perm = sig.shape[1]
-    return pa.FixedSizeListArray.from_arrays(pa.array(np.ascontiguousarray(sig).reshape(-1)), num_perm)
+    return pa.FixedSizeListArray.from_arrays(arrowcols.numbers(sig.reshape(-1), pa.uint32()), num_perm)
 
 
 def signature_matrix(column: pa.ChunkedArray | pa.Array, num_perm: int) -> np.ndarray:
     """A fixed-size-list column back as an (n x num_perm) uint32 matrix."""
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
-    values = column.flatten().to_numpy(zero_copy_only=False)
+    values = arrowcols.to_numpy(column.flatten())
     return values.astype(np.uint32, copy=False).reshape(-1, num_perm)
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pyarrow as pa
 import pyarrow.compute as pc
 
+from pajama import arrowcols
 from pajama.dedup.load import Docs
 
 KEEP_RULE = "previous release first, then lowest source_rank, then longest text, then smallest id"
@@ -79,12 +79,12 @@ def exact_groups(docs: Docs, alive: np.ndarray, scope: np.ndarray, prio: np.ndar
 
 def url_groups(docs: Docs, alive: np.ndarray, scope: np.ndarray, prio: np.ndarray) -> Groups:
     """Captures of one URL (within the scope): keep the latest, then the keep rule."""
-    has_url = pc.is_valid(docs.url).to_numpy(zero_copy_only=False)
+    has_url = arrowcols.to_numpy(pc.is_valid(docs.url))
     members = np.flatnonzero(alive & has_url)
     if len(members) == 0:
         return keep_best([], members, prio, docs.previous)
-    url = pc.dictionary_encode(docs.url.take(pa.array(members))).indices.to_numpy(zero_copy_only=False)
-    dates = docs.date.take(pa.array(members)).fill_null("").to_numpy(zero_copy_only=False)
+    url = arrowcols.to_numpy(pc.dictionary_encode(docs.url.take(arrowcols.numbers(members))).indices)
+    dates = arrowcols.to_objects(docs.date.take(arrowcols.numbers(members)).fill_null(""))
     distinct, inverse = np.unique(dates, return_inverse=True)
     latest = len(distinct) - 1 - inverse  # 0 = the latest date; no date ("") sorts last
     rank = np.zeros(len(docs), dtype=np.int64)

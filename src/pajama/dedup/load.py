@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pajama import arrowcols
 from pajama.dedup.features import file_parameters, signature_matrix
 from pajama.dedup.normalize import EXACT_HASH_BYTES
 
@@ -66,10 +67,12 @@ def exact_matrix(column: pa.Array) -> np.ndarray | None:
     if column.null_count == len(column):
         return None
     column = column.cast(pa.binary(EXACT_HASH_BYTES))
-    column = column.fill_null(b"\x00" * EXACT_HASH_BYTES)
     raw = np.frombuffer(column.buffers()[1], dtype=np.uint8)
     start = column.offset * EXACT_HASH_BYTES
-    return raw[start : start + len(column) * EXACT_HASH_BYTES].view("<u8").reshape(-1, 2).copy()
+    matrix = raw[start : start + len(column) * EXACT_HASH_BYTES].view("<u8").reshape(-1, 2).copy()
+    if column.null_count:
+        matrix[~arrowcols.to_numpy(pc.is_valid(column))] = 0
+    return matrix
 
 
 def _check(params: dict[str, Any], found: dict[str, Any], path: str) -> None:
@@ -85,13 +88,15 @@ def read_light(part: Part, params: dict[str, Any]) -> pa.Table:
     schema = pq.read_schema(part.path)
     comparable = found.get("normalize") == params.get("normalize")
     columns = [c for c in LIGHT if c in schema.names and (c != "exact" or comparable)]
-    table = pq.read_table(part.path, columns=columns)
+    table = arrowcols.read_parquet(part.path, columns=columns)
     if part.keep is not None:
-        table = table.filter(pa.array(part.keep))
+        table = table.filter(arrowcols.mask(part.keep))
     for name, typ in (("exact", pa.binary(EXACT_HASH_BYTES)), ("url", pa.string()), ("date", pa.string())):
         if name not in table.column_names:
             table = table.append_column(name, pa.nulls(table.num_rows, typ))
-    return table.select(LIGHT).append_column("release", pa.array([part.release] * table.num_rows, pa.int32()))
+    return table.select(LIGHT).append_column(
+        "release", arrowcols.numbers(np.full(table.num_rows, part.release), pa.int32())
+    )
 
 
 def _read_light(parts: list[Part], params: dict[str, Any]) -> pa.Table:
@@ -104,7 +109,7 @@ def _first_of_each_id(parts: list[Part]) -> list[Part]:
     seen: set[str] = set()
     out = []
     for part in parts:
-        ids = pq.read_table(part.path, columns=["id"]).column(0).to_pylist()
+        ids = arrowcols.read_parquet(part.path, columns=["id"]).column(0).to_pylist()
         keep = np.ones(len(ids), dtype=bool) if part.keep is None else part.keep.copy()
         for i, doc_id in enumerate(ids):
             if keep[i]:
@@ -132,8 +137,8 @@ def previous_part(path: str, release: int) -> Part:
     """A previous release's signature file: only the documents that release kept take part."""
     keep = None
     if "duplicate_of" in pq.read_schema(path).names:
-        dup = pq.read_table(path, columns=["duplicate_of"]).column(0)
-        keep = pc.is_null(dup).to_numpy(zero_copy_only=False)
+        dup = arrowcols.read_parquet(path, columns=["duplicate_of"]).column(0)
+        keep = arrowcols.to_numpy(pc.is_null(dup))
     return Part(path, release, keep)
 
 
@@ -148,27 +153,29 @@ def load(
     """Read the light columns of every file, index documents canonically, spill signatures to disk."""
     parts = _first_of_each_id([Part(p, 0, None) for p in feature_files]) + previous_parts(previous)
     table = _read_light(parts, params)
-    order = pc.sort_indices(table, sort_keys=[("id", "ascending"), ("release", "ascending")]).to_numpy()
-    table = table.take(order)
-    new_ids = table.filter(pc.equal(table.column("release"), 0)).column("id").combine_chunks()
+    order = arrowcols.to_numpy(pc.sort_indices(table, sort_keys=[("id", "ascending"), ("release", "ascending")]))
+    table = table.take(arrowcols.numbers(order))
+    new_ids = (
+        table.filter(arrowcols.mask(arrowcols.to_numpy(table.column("release")) == 0)).column("id").combine_chunks()
+    )
     if len(new_ids) > 1 and pc.any(pc.equal(new_ids.slice(1), new_ids.slice(0, len(new_ids) - 1))).as_py():
         raise ValueError("the same document id appears twice in the feature files")
     position = np.empty(len(order), dtype=np.int64)
     position[order] = np.arange(len(order))
     names = sorted(set(table.column("source").to_pylist()))
-    source = pc.index_in(table.column("source"), value_set=pa.array(names, pa.string())).to_numpy()
+    source = arrowcols.to_numpy(pc.index_in(table.column("source"), value_set=arrowcols.strings(names)))
     docs = Docs(
         ids=table.column("id").combine_chunks(),
         source_names=names,
         source=source.astype(np.int32),
-        rank=table.column("source_rank").to_numpy().astype(np.int32),
-        length=table.column("length").to_numpy().astype(np.int64),
-        previous=table.column("release").to_numpy() > 0,
+        rank=arrowcols.to_numpy(table.column("source_rank")).astype(np.int32),
+        length=arrowcols.to_numpy(table.column("length")).astype(np.int64),
+        previous=arrowcols.to_numpy(table.column("release")) > 0,
         exact=exact_matrix(table.column("exact").combine_chunks()),
-        has_exact=pc.is_valid(table.column("exact")).to_numpy(zero_copy_only=False),
+        has_exact=arrowcols.to_numpy(pc.is_valid(table.column("exact"))),
         url=table.column("url").combine_chunks(),
         date=table.column("date").combine_chunks(),
-        n_shingles=table.column("n_shingles").to_numpy().astype(np.int32),
+        n_shingles=arrowcols.to_numpy(table.column("n_shingles")).astype(np.int32),
         signature_path=None,
         shingle_path=None,
         shingle_start=None,
@@ -191,7 +198,7 @@ def signature_blocks(part: Part, num_perm: int, with_shingles: bool) -> Iterator
         if part.keep is not None:
             mask = part.keep[local : local + len(block)]
             block = block[mask]
-            lists = lists.filter(pa.array(mask)) if lists is not None else None
+            lists = lists.filter(arrowcols.mask(mask)) if lists is not None else None
         local += batch.num_rows
         yield block, lists
 
@@ -215,10 +222,10 @@ def _spill_signatures(docs: Docs, parts: list[Part], position: np.ndarray, work_
                 row += len(block)
                 sig[where] = block
                 if lists is not None and docs.shingle_start is not None and docs.shingle_count is not None:
-                    counts = pc.list_value_length(lists).to_numpy(zero_copy_only=False).astype(np.int64)
+                    counts = arrowcols.to_numpy(pc.list_value_length(lists)).astype(np.int64)
                     docs.shingle_start[where] = written + np.cumsum(counts) - counts
                     docs.shingle_count[where] = counts
-                    flat = lists.flatten().to_numpy(zero_copy_only=False).astype(np.uint32)
+                    flat = arrowcols.to_numpy(lists.flatten()).astype(np.uint32)
                     shingle_file.write(flat.tobytes())
                     written += len(flat)
     sig.flush()

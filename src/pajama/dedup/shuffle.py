@@ -20,8 +20,8 @@ from itertools import pairwise
 from typing import Any, Final
 
 import numpy as np
-import pyarrow as pa
 
+from pajama import arrowcols
 from pajama.dedup import components, keep, load, lsh
 from pajama.dedup.clusters import Summary, cluster_stats, describe, keep_clusters
 from pajama.dedup.config import DedupConfig
@@ -84,8 +84,8 @@ def read_file(path: str, release: int, params: dict[str, Any]) -> list[DocRow]:
         for block, lists in load.signature_blocks(part, int(params["num_perm"]), with_shingles):
             sigs[row : row + len(block)] = [s.tobytes() for s in block.astype("<u4", copy=False)]
             if lists is not None:
-                offsets = lists.offsets.to_numpy()  # into lists.values, whatever the slice
-                flat = lists.values.to_numpy(zero_copy_only=False).astype("<u4")
+                offsets = arrowcols.to_numpy(lists.offsets)  # into lists.values, whatever the slice
+                flat = arrowcols.to_numpy(lists.values).astype("<u4")
                 shingles[row : row + len(block)] = [flat[a:b].tobytes() for a, b in pairwise(offsets.tolist())]
             row += len(block)
     return [
@@ -126,9 +126,9 @@ def url_route(row: DocRow) -> int:
 def local_docs(nodes: Sequence[Node], source_names: Sequence[str], rows: Sequence[DocRow] | None = None) -> load.Docs:
     """load.Docs over `nodes` (sorted, so in canonical order) and, when given, their rows' keys."""
     code = {name: i for i, name in enumerate(source_names)}
-    exact = pa.array([r[EXACT] for r in rows] if rows else [None] * len(nodes), pa.binary(16))
+    exact = arrowcols.fixed_binary([r[EXACT] for r in rows] if rows else [None] * len(nodes), 16)
     return load.Docs(
-        ids=pa.array([n[0] for n in nodes], pa.string()),
+        ids=arrowcols.strings([n[0] for n in nodes]),
         source_names=list(source_names),
         source=np.array([code.get(n[2], -1) for n in nodes], dtype=np.int32),
         rank=np.array([n[3] for n in nodes], dtype=np.int32),
@@ -136,8 +136,8 @@ def local_docs(nodes: Sequence[Node], source_names: Sequence[str], rows: Sequenc
         previous=np.array([n[1] > 0 for n in nodes], dtype=bool),
         exact=load.exact_matrix(exact),
         has_exact=np.array([r[EXACT] is not None for r in rows] if rows else [False] * len(nodes), dtype=bool),
-        url=pa.array([r[URL] for r in rows] if rows else [None] * len(nodes), pa.string()),
-        date=pa.array([r[DATE] for r in rows] if rows else [None] * len(nodes), pa.string()),
+        url=arrowcols.strings([r[URL] for r in rows] if rows else [None] * len(nodes)),
+        date=arrowcols.strings([r[DATE] for r in rows] if rows else [None] * len(nodes)),
         n_shingles=np.array([r[N_SHINGLES] for r in rows] if rows else [0] * len(nodes), dtype=np.int32),
         signature_path=None,
         shingle_path=None,

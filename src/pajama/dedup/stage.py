@@ -31,9 +31,9 @@ from itertools import repeat
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pajama import arrowcols
 from pajama.dedup import keep, lsh
 from pajama.dedup.clusters import Clusters, clusters
 from pajama.dedup.config import DedupConfig, MinhashConfig
@@ -65,12 +65,12 @@ class DedupResult:
     def save(self, path: str) -> None:
         """One Parquet file: the removals (sorted by id) with the stats as JSON in its metadata."""
         ids = sorted(self.removed)
-        table = pa.table(
+        table = arrowcols.table(
             {
-                "id": pa.array(ids, pa.string()),
-                "duplicate_of": pa.array([self.removed[i].duplicate_of for i in ids], pa.string()),
-                "cluster_id": pa.array([self.removed[i].cluster_id for i in ids], pa.string()),
-                "reason": pa.array([self.removed[i].reason for i in ids], pa.string()),
+                "id": arrowcols.strings(ids),
+                "duplicate_of": arrowcols.strings([self.removed[i].duplicate_of for i in ids]),
+                "cluster_id": arrowcols.strings([self.removed[i].cluster_id for i in ids]),
+                "reason": arrowcols.strings([self.removed[i].reason for i in ids]),
             }
         )
         table = table.replace_schema_metadata({STATS_KEY: json.dumps(self.stats, sort_keys=True)})
@@ -78,7 +78,7 @@ class DedupResult:
 
     @classmethod
     def load(cls, path: str) -> DedupResult:
-        table = pq.read_table(path)
+        table = arrowcols.read_parquet(path)
         stats = json.loads((table.schema.metadata or {}).get(STATS_KEY, b"{}"))
         rows = zip(*(table.column(c).to_pylist() for c in ("id", "duplicate_of", "cluster_id", "reason")), strict=True)
         return cls({i: DupInfo(d, c, r) for i, d, c, r in rows}, stats)
@@ -260,8 +260,8 @@ def _mark(
 
 def _result(docs: Docs, reason: np.ndarray, duplicate_of: np.ndarray, stats: dict[str, Any]) -> DedupResult:
     gone = np.flatnonzero(reason > 0)
-    ids = docs.ids.take(gone).to_pylist()
-    kept = docs.ids.take(duplicate_of[gone]).to_pylist()
+    ids = docs.ids.take(arrowcols.numbers(gone)).to_pylist()
+    kept = docs.ids.take(arrowcols.numbers(duplicate_of[gone])).to_pylist()
     names = [REASONS[c - 1] for c in reason[gone].tolist()]
     sources = [docs.source_names[s] for s in docs.source[gone].tolist()]
     return result_of(zip(ids, kept, names, sources, strict=True), stats)

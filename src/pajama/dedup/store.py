@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pajama import arrowcols
 from pajama.sharding import shard_name, shard_of
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ DROP = ("shingles",)
 
 
 def _shards(path: str, shards: int) -> np.ndarray:
-    ids = pq.read_table(path, columns=["id"]).column(0).to_pylist()
+    ids = arrowcols.read_parquet(path, columns=["id"]).column(0).to_pylist()
     return np.array([shard_of(i, shards) for i in ids], dtype=np.int64)
 
 
@@ -50,8 +51,8 @@ def _annotate(table: pa.Table, result: DedupResult | None) -> pa.Table:
     if result is None:
         return table
     infos = [result.removed.get(i) for i in table.column("id").to_pylist()]
-    table = table.append_column("duplicate_of", pa.array([d.duplicate_of if d else None for d in infos], pa.string()))
-    return table.append_column("dedup_reason", pa.array([d.reason if d else None for d in infos], pa.string()))
+    table = table.append_column("duplicate_of", arrowcols.strings([d.duplicate_of if d else None for d in infos]))
+    return table.append_column("dedup_reason", arrowcols.strings([d.reason if d else None for d in infos]))
 
 
 def write_signatures(
@@ -61,7 +62,7 @@ def write_signatures(
     files = sorted(feature_files)
     by_source: dict[str, list[tuple[str, np.ndarray]]] = {}
     for path in files:
-        source = pq.read_table(path, columns=["source"]).column(0)
+        source = arrowcols.read_parquet(path, columns=["source"]).column(0)
         if len(source) == 0 or "signature" not in pq.read_schema(path).names:
             continue
         by_source.setdefault(source[0].as_py(), []).append((path, _shards(path, shards)))
@@ -78,12 +79,14 @@ def write_signatures(
                 keep = (shard >= lo) & (shard < hi)
                 if keep.any():
                     columns = [c for c in pq.read_schema(path).names if c not in DROP]
-                    table = pq.read_table(path, columns=columns).filter(pa.array(keep))
-                    tables.append(table.append_column("_shard", pa.array(shard[keep])))
+                    table = arrowcols.read_parquet(path, columns=columns).filter(arrowcols.mask(keep))
+                    tables.append(table.append_column("_shard", arrowcols.numbers(shard[keep])))
             if not tables:
                 continue
             group = pa.concat_tables(tables)
-            group = group.take(np.lexsort((np.arange(group.num_rows), group.column("_shard").to_numpy())))
+            group = group.take(
+                arrowcols.numbers(np.lexsort((np.arange(group.num_rows), arrowcols.to_numpy(group.column("_shard")))))
+            )
             written.extend(_write_group(group, folder, schema.metadata, result))
     return written
 
@@ -91,11 +94,11 @@ def write_signatures(
 def _write_group(
     group: pa.Table, folder: str, metadata: dict[bytes, bytes] | None, result: DedupResult | None
 ) -> list[str]:
-    shard_col = group.column("_shard").to_numpy()
+    shard_col = arrowcols.to_numpy(group.column("_shard"))
     group = group.drop_columns(["_shard"])
     out = []
     for shard in np.unique(shard_col).tolist():
-        part = group.filter(pa.array(shard_col == shard))
+        part = group.filter(arrowcols.mask(shard_col == shard))
         part = part.sort_by("id")
         part = _annotate(part, result).replace_schema_metadata(metadata)
         path = os.path.join(folder, shard_name(shard, "parquet"))

@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from pajama import arrowcols
 from pajama.manifests.verify import load_manifest
 from pajama.storage import join
 
@@ -180,10 +181,8 @@ def _ids(path: str) -> Iterator[str]:
     import fsspec
 
     if path.endswith(".parquet"):
-        import pyarrow.parquet as pq
-
         with fsspec.open(path, "rb") as f:
-            yield from pq.read_table(f, columns=["id"]).column("id").to_pylist()
+            yield from arrowcols.read_parquet(f, columns=["id"]).column("id").to_pylist()
         return
     import io
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from pajama import arrowcols
 from pajama.manifests.diff import flatten
 from pajama.manifests.reread import Reread, reread
 from pajama.manifests.verify import load_manifest
@@ -224,9 +225,8 @@ def _separate_signals(release: str, manifest: dict[str, Any], data_path: str, do
     if not any(f["path"] == path for f in manifest["shards"]):
         return {}
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
-    table = pq.read_table(join(release, path))
+    table = arrowcols.read_parquet(join(release, path))
     rows = table.filter(pc.equal(table["id"], doc_id)).to_pylist()
     return {k: v for k, v in rows[0].items() if k != "id" and v is not None} if rows else {}
 
