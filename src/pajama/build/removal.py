@@ -142,8 +142,7 @@ def near_text_ids(texts: tuple[str, ...], signature_files: list[str], params: di
     from pajama.dedup.features import signature_matrix
 
     num_perm, threshold = int(params["num_perm"]), float(params["threshold"])
-    docs = [shingle.spans(t, params["unit"], int(params["ngram"])) for t in texts]
-    hashes, counts = shingle.hash_batch(docs, params["hash"])
+    hashes, counts = shingle.hash_texts(texts, params["unit"], int(params["ngram"]), params["hash"])
     wanted = minhash.signatures(hashes, counts, num_perm, int(params["seed"]))
     found: set[str] = set()
     for path in signature_files:

@@ -97,9 +97,8 @@ class Featurizer:
         mh = self._mh
         if mh is None or not self._pending:
             return
-        docs = [shingle.spans(text, mh.unit, mh.ngram) for text in self._pending]
+        hashes, counts = shingle.hash_texts(self._pending, mh.unit, mh.ngram, mh.hash)
         self._pending = []
-        hashes, counts = shingle.hash_batch(docs, mh.hash)
         self._cols["n_shingles"].extend(counts.tolist())
         self._signatures.append(minhash.signatures(hashes, counts, mh.num_perm, mh.seed))
         if self._keep_shingles:

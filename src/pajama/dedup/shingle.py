@@ -179,6 +179,51 @@ def _sha1(buf: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return np.frombuffer(digests, dtype="<u4")[::5].astype(np.uint32)
 
 
+def _word_spans(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The word shingles of many documents in one pass: (joined compact text, shingle starts, shingle ends,
+    shingles per document). The documents are joined by a newline, a separator, so no word spans two of
+    them, and each document's shingles are the bytes `spans` gives it."""
+    encoded = [t.lower().encode("utf-8", "surrogatepass") for t in texts]
+    lengths = np.array([len(e) + 1 for e in encoded], dtype=np.int64)
+    arr = np.frombuffer(b"\n".join(encoded), dtype=np.uint8)
+    sep = _separator_mask(arr)
+    word = ~sep
+    keep = word.copy()
+    keep[1:] |= sep[1:] & word[:-1]
+    compact = arr[keep]
+    in_word = word[keep]
+    compact[~in_word] = _SPACE
+    edges = np.diff(np.concatenate([[False], in_word, [False]]).astype(np.int8))
+    word_starts, word_ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    doc = np.searchsorted(np.cumsum(lengths), np.flatnonzero(keep)[word_starts], side="right")
+    words = np.bincount(doc, minlength=len(texts)).astype(np.int64)
+    counts = np.where(words >= n, words - n + 1, np.minimum(words, 1))
+    owner = np.repeat(np.arange(len(texts)), counts)
+    first = (
+        np.repeat(np.cumsum(words) - words, counts)
+        + np.arange(counts.sum())
+        - np.repeat(np.cumsum(counts) - counts, counts)
+    )
+    last = first + np.minimum(words, n)[owner] - 1
+    return compact, word_starts[first], word_ends[last], counts
+
+
+def hash_texts(texts: Sequence[str], unit: str, n: int, hash_name: str) -> tuple[np.ndarray, np.ndarray]:
+    """`hash_batch` of the `spans` of each text, word shingles computed for the whole batch at once."""
+    if unit != "words" or not texts:
+        return hash_batch([spans(t, unit, n) for t in texts], hash_name)
+    compact, starts, ends, counts = _word_spans(texts, n)
+    return _hash_spans(compact, starts, ends, hash_name), counts
+
+
+def _hash_spans(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, hash_name: str) -> np.ndarray:
+    if hash_name == "poly64":
+        return _poly64(buf, starts, ends)
+    if hash_name == "sha1":
+        return _sha1(buf.tobytes(), starts, ends)
+    raise ValueError(f"unknown shingle hash {hash_name!r}; allowed: poly64, sha1")
+
+
 def hash_batch(docs: Sequence[Spans], hash_name: str) -> tuple[np.ndarray, np.ndarray]:
     """All shingle hashes of a batch of documents (uint32, document after document) and their counts."""
     counts = np.array([len(d.starts) for d in docs], dtype=np.int64)
@@ -188,9 +233,5 @@ def hash_batch(docs: Sequence[Spans], hash_name: str) -> tuple[np.ndarray, np.nd
     offsets = np.repeat(np.cumsum(lengths) - lengths, counts)
     starts = np.concatenate([d.starts for d in docs]) + offsets
     ends = np.concatenate([d.ends for d in docs]) + offsets
-    joined = b"".join(d.compact for d in docs)
-    if hash_name == "poly64":
-        return _poly64(np.frombuffer(joined, dtype=np.uint8), starts, ends), counts
-    if hash_name == "sha1":
-        return _sha1(joined, starts, ends), counts
-    raise ValueError(f"unknown shingle hash {hash_name!r}; allowed: poly64, sha1")
+    joined = np.frombuffer(b"".join(d.compact for d in docs), dtype=np.uint8)
+    return _hash_spans(joined, starts, ends, hash_name), counts
