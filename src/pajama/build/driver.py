@@ -98,7 +98,10 @@ def run(
     if counters:
         engine["counters"] = dict(sorted(counters.items()))
     engine["timing"] = timer.summary(inputs)  # in `engine`: outside release_digest, and not data for diff
-    return finalize_release(plan, engine, inputs, shards, dedup_stats, started=started, extra_files=signature_files)
+    features = [_feature_path(plan, r) for r in inputs if r.features]
+    return finalize_release(
+        plan, engine, inputs, shards, dedup_stats, started=started, extra_files=signature_files, feature_files=features
+    )
 
 
 def prepare_stages(plan: Plan) -> None:

@@ -7,6 +7,7 @@ manifest holds (digest, code facts, the accounting law) and seals the release.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -158,20 +159,23 @@ def finalize_release(
     *,
     started: float,
     extra_files: list[dict[str, Any]] | None = None,
+    feature_files: list[str] | None = None,
 ) -> dict[str, Any]:
     """The manifest from the run's results, then the release sealed (manifests.builder.seal_release),
-    with the lookup index for `pajama query` written just before manifest.json when the config asks."""
+    with the lookup index for `pajama query` written just before manifest.json when the config asks
+    (reusing the exact hashes of the dedup `feature_files`)."""
     manifest = build_manifest(plan, engine, inputs, shards, dedup, started=started, extra_files=extra_files or [])
-    seal_release(plan.release_uri, manifest, report=plan.config.report, before_manifest=_index_hook(plan))
+    hook = _index_hook(plan, feature_files or [])
+    seal_release(plan.release_uri, manifest, report=plan.config.report, before_manifest=hook)
     return manifest
 
 
-def _index_hook(plan: Plan) -> Any:
+def _index_hook(plan: Plan, feature_files: list[str]) -> Any:
     if not plan.config.index:
         return None
     from pajama.build.release_index import write_index
 
-    return write_index
+    return functools.partial(write_index, feature_files=feature_files)
 
 
 def _decontamination(plan: Plan, inputs: list[InputResult]) -> dict[str, Any] | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -84,13 +85,31 @@ def _stage_signals(row: dict[str, Any], reason: str | None) -> str | None:
     return json.dumps(signals, sort_keys=True, default=str) if signals else None
 
 
-def write_index(release: str, manifest: dict[str, Any]) -> list[str]:
-    """Write index/ for the release's data and rejected shards; returns the paths written (relative)."""
+def known_text_hashes(feature_files: Iterable[str], normalize: list[str]) -> dict[str, bytes]:
+    """{id: exact hash} from the dedup feature files made with the index's text normalization (the
+    hash `text_key` would compute again), so the index does not normalize and hash those texts twice;
+    empty when exact dedup was off or normalized otherwise."""
+    from pajama import arrowcols
+    from pajama.dedup.features import file_parameters
+
+    out: dict[str, bytes] = {}
+    for path in feature_files:
+        if file_parameters(path).get("normalize") != normalize:
+            return {}
+        table = arrowcols.read_parquet(path, columns=["id", "exact"])
+        out.update(zip(table.column("id").to_pylist(), table.column("exact").to_pylist(), strict=True))
+    return out
+
+
+def write_index(release: str, manifest: dict[str, Any], feature_files: Iterable[str] = ()) -> list[str]:
+    """Write index/ for the release's data and rejected shards; returns the paths written (relative).
+    `feature_files`: the run's dedup features, whose exact hashes stand in for `text_key` where they can."""
     import pyarrow.parquet as pq
 
     from pajama import arrowcols
 
     normalize = exact_normalization(manifest)
+    known = known_text_hashes(feature_files, normalize)
     files = indexed_files(manifest)
     docs: dict[str, list[Any]] = {k: [] for k in DOC_COLUMNS}
     hashes: dict[str, list[tuple[int, int]]] = {k: [] for k in KEYS}
@@ -116,7 +135,8 @@ def write_index(release: str, manifest: dict[str, Any]) -> list[str]:
             url = (row.get("meta") or {}).get("url")
             if isinstance(url, str) and url:
                 hashes["url"].append((url_key(url), g))
-            hashes["text"].append((text_key(row["text"], normalize), g))
+            exact = known.get(row["id"])
+            hashes["text"].append((text_key(row["text"], normalize) if exact is None else key_hash(exact), g))
             repo = (row.get("meta") or {}).get("repo")
             if isinstance(repo, str) and repo:
                 hashes["repo"].append((repo_key(repo), g))
