@@ -21,6 +21,39 @@ def test_the_catalog_matches_the_registry() -> None:
     assert json.loads(out) == _catalog.BUILTINS, "stale catalog: run `.venv/bin/python -m pajama._catalog`"
 
 
+def test_the_catalog_names_the_module_of_every_builtin() -> None:
+    """MODULES is what the registry imports for a name (fresh interpreter, as above); importing only that
+    module must register the name."""
+    code = "import json\nfrom pajama import _catalog\nprint(json.dumps(_catalog.generate_modules()))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == _catalog.MODULES, "stale catalog: run `.venv/bin/python -m pajama._catalog`"
+    check = (
+        "import importlib, sys\nfrom pajama import registry, _catalog\n"
+        "kind, name = sys.argv[1], sys.argv[2]\n"
+        "importlib.import_module(_catalog.MODULES[kind][name])\n"
+        "assert name in registry.registered()[kind], (kind, name)\n"
+    )
+    for kind, name in [("sources", "wet"), ("filters", "gopher_quality"), ("presets", "fineweb2"), ("engines", "spark")]:
+        subprocess.run([sys.executable, "-c", check, kind, name], check=True)
+
+
+def test_a_run_plan_imports_only_the_modules_its_config_names(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        "dataset: lazy\nversion: 1.0.0\noutput: out\n"
+        f"sources:\n  web:\n    reader: jsonl\n    inputs: [{tmp_path}/*.jsonl]\n    allow_missing: true\n"
+        "    filters: [gopher, {language: {keep: [en]}}]\n"
+    )
+    code = (
+        "import sys\nfrom pajama.build import config, plan\n"
+        f"plan.build(config.load({str(config)!r}))\n"
+        "print(','.join(sorted(m for m in sys.modules if m.startswith(('pajama.sources.', 'pajama.filters.')))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip().split(",")
+    assert "pajama.sources.jsonl" in out and "pajama.filters.gopher" in out and "pajama.filters.language" in out
+    assert not {"pajama.sources.warc", "pajama.sources.arxiv", "pajama.sources.wikipedia", "pajama.filters.pii"} & set(out)
+
+
 TRICKY = ["plain", "it's", 'say "hi"', "both ' and \"", "back\\slash \\U00011f43", "\t\n\x00", "\U00011f43", ""]
 
 

@@ -105,18 +105,52 @@ def discover() -> None:
                 log.exception("could not load plugin %s from %s", ep.name, group)
 
 
+def builtin_modules() -> list[str]:
+    """The modules whose import registers every built-in: the public modules of pajama.sources and
+    pajama.filters, then pajama.jobs (the engines)."""
+    out = []
+    for package in ("pajama.sources", "pajama.filters"):
+        pkg = importlib.import_module(package)
+        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+            if not info.name.startswith("_"):
+                out.append(f"{package}.{info.name}")
+    return [*out, "pajama.jobs"]
+
+
 def discover_builtins() -> None:
     """Import every built-in source and filter module and the engines once; no plugins."""
     global _builtins_imported
     if _builtins_imported:
         return
     _builtins_imported = True
-    for package in ("pajama.sources", "pajama.filters"):
-        pkg = importlib.import_module(package)
-        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-            if not info.name.startswith("_"):
-                importlib.import_module(f"{package}.{info.name}")
-    importlib.import_module("pajama.jobs")  # registers the built-in engines
+    for module in builtin_modules():
+        importlib.import_module(module)
+
+
+_CATALOG_KINDS = {"reader": "sources", "filter": "filters", "preset": "presets", "engine": "engines"}
+_plugins_on_path: dict[tuple[str, ...], bool] = {}
+
+
+def _plugins() -> bool:
+    """plugins_installed(), once per sys.path."""
+    key = tuple(sys.path)
+    if key not in _plugins_on_path:
+        _plugins_on_path[key] = plugins_installed()
+    return _plugins_on_path[key]
+
+
+def _load(kind: str, name: str) -> None:
+    """Register `name` of `kind` ("reader", "filter", "preset", "engine") by importing only the built-in
+    module that defines it (pajama._catalog.MODULES), so that a run imports the readers and filters its
+    config names and not the 40 others; with a plugin installed, which may add any name, everything."""
+    if _plugins():
+        discover()
+        return
+    from pajama._catalog import MODULES
+
+    module = MODULES[_CATALOG_KINDS[kind]].get(name)
+    if module is not None:
+        importlib.import_module(module)
 
 
 def registered() -> dict[str, dict[str, Any]]:
@@ -167,8 +201,11 @@ def _split(spec: str) -> tuple[str, int | None]:
 
 
 def _lookup(table: dict[str, Any], kind: str, spec: str, key: str) -> Any:
-    discover()
     name, version = _split(spec)
+    if name not in table:
+        _load(kind, name)
+    if name not in table:
+        discover()  # every name, for the message (or a plugin's)
     if name not in table:
         known = ", ".join(sorted(table)) or "none"
         extra = f"; presets: {', '.join(sorted(_PRESETS))}" if kind == "filter" else ""
@@ -205,8 +242,11 @@ def engines() -> dict[str, type]:
 
 
 def is_preset(name: str) -> bool:
-    discover()
-    return _split(name)[0] in _PRESETS and _split(name)[0] not in _FILTERS
+    base = _split(name)[0]
+    for kind, table in (("preset", _PRESETS), ("filter", _FILTERS)):
+        if base not in table:
+            _load(kind, base)
+    return base in _PRESETS and base not in _FILTERS
 
 
 def readers() -> dict[str, type]:
@@ -220,5 +260,12 @@ def filters() -> dict[str, type]:
 
 
 def presets() -> dict[str, Preset]:
-    discover()
+    """Every preset: the modules that define the built-in ones (everything with a plugin installed)."""
+    if _plugins():
+        discover()
+    else:
+        from pajama._catalog import MODULES
+
+        for module in sorted(set(MODULES["presets"].values())):
+            importlib.import_module(module)
     return dict(sorted(_PRESETS.items()))

@@ -77,8 +77,8 @@ class Plan:
 
 
 def build(config: Config, *, output: str | None = None, work_dir: str | None = None) -> Plan:
-    """Resolve every name and option now, so a bad config fails before any work starts (exit 2)."""
-    registry.discover()
+    """Resolve every name and option now, so a bad config fails before any work starts (exit 2); the
+    registry imports the modules of the names the config uses."""
     out = output or config.output
     release = join(out, config.dataset, config.version)
     config_sha = config.sha256()
