@@ -25,7 +25,6 @@ Filters report such records as "<code>:default" in the manifest (`stages[].langu
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -120,7 +119,9 @@ class Profile:
 
 @functools.cache
 def _data(name: str) -> Any:
-    return json.loads(resources.files("pajama.text").joinpath("data", name).read_text(encoding="utf-8"))
+    import orjson  # 4x json's speed on the 1 MB FineWeb-2 table, read once per process
+
+    return orjson.loads(resources.files("pajama.text").joinpath("data", name).read_bytes())
 
 
 def fineweb2_configs() -> dict[str, dict[str, Any]]:
