@@ -65,6 +65,7 @@ def parser() -> argparse.ArgumentParser:
     common(pe, size=False)
     pe.add_argument("--docs", type=int, default=5_000, help="documents in the corpus (5000)")
     pe.add_argument("--only", default="", help="comma-separated tools to run (all: pajama,datatrove,...)")
+    pe.add_argument("--repeat", type=int, default=1, help="rounds per tool; the fastest counts (1)")
     return p
 
 
@@ -105,7 +106,16 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import peers
 
         only = set(filter(None, args.only.split(",")))
-        peers.run(args.docs, args.work, args.out, seed=args.seed, text=args.text, pages=args.pages, only=only)
+        peers.run(
+            args.docs,
+            args.work,
+            args.out,
+            seed=args.seed,
+            text=args.text,
+            pages=args.pages,
+            only=only,
+            repeat=args.repeat,
+        )
     elif args.command == "corpus":
         from benchmarks import planted
 

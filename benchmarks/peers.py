@@ -176,21 +176,27 @@ def lsh_shape() -> dict[str, int]:
 
 
 def run_tool(
-    tool: Tool, corpus: Path, scratch: Path, lsh: dict[str, int], rows: list[dict[str, Any]]
+    tool: Tool, corpus: Path, scratch: Path, lsh: dict[str, int], rows: list[dict[str, Any]], repeat: int = 1
 ) -> dict[str, Any]:
+    """One tool as a whole process, `repeat` times from a clean scratch folder; the fastest round counts
+    (wall and CPU of that round), so a noisy neighbour slows no tool more than another."""
     row: dict[str, Any] = {"tool": tool.name, "task": tool.task}
     if not tool.python().exists():
         return {**row, "skipped": f"no {tool.venv}: run benchmarks/peers_venv.sh"}
-    shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir(parents=True)
-    ids = [r["id"] for r in rows]
-    (scratch / "ids.json").write_text(json.dumps(ids))
-    argv = tool.command(corpus / "docs", scratch, lsh)
-    cmd = argv if argv[0] == sys.executable else [str(tool.python()), *argv]
-    m = measure.run(cmd, env={"TOKENIZERS_PARALLELISM": "false", "HF_DATASETS_OFFLINE": "1"}, check=False)
-    if m.returncode != 0:
-        return {**row, "failed": m.stderr[-2000:]}
-    row.update(wall_s=round(m.wall_s, 2), cpu_s=round(m.cpu_s, 2), peak_rss_mb=round(m.peak_tree_rss_mb))
+    best = None
+    for _ in range(repeat):
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(parents=True)
+        (scratch / "ids.json").write_text(json.dumps([r["id"] for r in rows]))
+        argv = tool.command(corpus / "docs", scratch, lsh)
+        cmd = argv if argv[0] == sys.executable else [str(tool.python()), *argv]
+        m = measure.run(cmd, env={"TOKENIZERS_PARALLELISM": "false", "HF_DATASETS_OFFLINE": "1"}, check=False)
+        if m.returncode != 0:
+            return {**row, "failed": m.stderr[-2000:]}
+        best = m if best is None or m.wall_s < best.wall_s else best
+    assert best is not None
+    row.update(wall_s=round(best.wall_s, 2), cpu_s=round(best.cpu_s, 2), peak_rss_mb=round(best.peak_tree_rss_mb))
+    row["rounds"] = repeat
     if tool.removed is not None:
         row.update(peers_report.accuracy(rows, tool.removed(scratch)))
     return row
@@ -205,6 +211,7 @@ def run(
     text: str = "auto",
     pages: int = 400,
     only: set[str] | None = None,
+    repeat: int = 1,
 ) -> dict[str, Any]:
     corpus = planted.build(work, docs, seed=seed, text=text, pages=pages)
     rows = truth.load(corpus)
@@ -215,7 +222,7 @@ def run(
             continue
         print(f"[peers] {tool.task}: {tool.name} ...", flush=True)
         scratch = work / "peers" / f"{tool.name.replace(', verify: ', '-')}-{tool.task}"
-        row = run_tool(tool, corpus, scratch, lsh, rows)
+        row = run_tool(tool, corpus, scratch, lsh, rows, repeat)
         print(f"[peers]   {peers_report.one_line(row)}", flush=True)
         results.append(row)
     summary = peers_report.summarize(results, corpus=str(corpus), documents=docs, lsh=lsh, threshold=THRESHOLD)
