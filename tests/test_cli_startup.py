@@ -33,7 +33,12 @@ def test_the_catalog_names_the_module_of_every_builtin() -> None:
         "importlib.import_module(_catalog.MODULES[kind][name])\n"
         "assert name in registry.registered()[kind], (kind, name)\n"
     )
-    for kind, name in [("sources", "wet"), ("filters", "gopher_quality"), ("presets", "fineweb2"), ("engines", "spark")]:
+    for kind, name in [
+        ("sources", "wet"),
+        ("filters", "gopher_quality"),
+        ("presets", "fineweb2"),
+        ("engines", "spark"),
+    ]:
         subprocess.run([sys.executable, "-c", check, kind, name], check=True)
 
 
@@ -49,9 +54,15 @@ def test_a_run_plan_imports_only_the_modules_its_config_names(tmp_path: Path) ->
         f"plan.build(config.load({str(config)!r}))\n"
         "print(','.join(sorted(m for m in sys.modules if m.startswith(('pajama.sources.', 'pajama.filters.')))))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip().split(",")
+    out = (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        .stdout.strip()
+        .split(",")
+    )
     assert "pajama.sources.jsonl" in out and "pajama.filters.gopher" in out and "pajama.filters.language" in out
-    assert not {"pajama.sources.warc", "pajama.sources.arxiv", "pajama.sources.wikipedia", "pajama.filters.pii"} & set(out)
+    assert not {"pajama.sources.warc", "pajama.sources.arxiv", "pajama.sources.wikipedia", "pajama.filters.pii"} & set(
+        out
+    )
 
 
 TRICKY = ["plain", "it's", 'say "hi"', "both ' and \"", "back\\slash \\U00011f43", "\t\n\x00", "\U00011f43", ""]

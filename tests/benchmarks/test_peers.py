@@ -49,7 +49,8 @@ def test_a_missing_peer_is_skipped(tmp_path: Path) -> None:
 
 def test_pajama_rows_on_a_toy_corpus(tmp_path: Path) -> None:
     cmd = [sys.executable, "-m", "benchmarks", "peers", "--docs", "120", "--only", "pajama", "--text", "samples",
-           "--pages", "2", "--repeat", "2", "--work", str(tmp_path / "work"), "--out", str(tmp_path / "out")]  # fmt: skip
+           "--pages", "2", "--repeat", "2", "--work", str(tmp_path / "work"),
+           "--out", str(tmp_path / "out")]  # fmt: skip
     proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     summary = json.loads((tmp_path / "out" / "peers.json").read_text())
