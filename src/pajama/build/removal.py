@@ -24,7 +24,6 @@ from typing import Any
 import numpy as np
 import orjson
 
-from pajama import arrowcols
 from pajama.dedup.normalize import exact_hash, normalize_url
 from pajama.errors import ConfigError
 from pajama.record import canonical_json
@@ -138,6 +137,7 @@ def near_text_ids(texts: tuple[str, ...], signature_files: list[str], params: di
     if not texts or not signature_files or "num_perm" not in params:
         return set()
 
+    from pajama import arrowcols
     from pajama.dedup import minhash, shingle
     from pajama.dedup.features import signature_matrix
 

@@ -14,7 +14,6 @@ from typing import Any
 import fsspec
 import orjson
 
-from pajama import arrowcols
 from pajama.decontam.config import BenchmarkSpec
 from pajama.errors import ConfigError
 from pajama.storage import decompressed
@@ -73,6 +72,8 @@ def _rows(spec: BenchmarkSpec, key: str) -> Iterator[dict[str, Any]]:
 
 def _parquet_rows(path: str, key: str) -> Iterator[dict[str, Any]]:
     import pyarrow.lib
+
+    from pajama import arrowcols
 
     try:
         with fsspec.open(path, "rb") as f:

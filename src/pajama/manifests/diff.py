@@ -14,7 +14,6 @@ from typing import Any
 
 import orjson
 
-from pajama import arrowcols
 from pajama.manifests.verify import load_manifest
 from pajama.storage import join
 
@@ -181,6 +180,8 @@ def _ids(path: str) -> Iterator[str]:
     import fsspec
 
     if path.endswith(".parquet"):
+        from pajama import arrowcols
+
         with fsspec.open(path, "rb") as f:
             yield from arrowcols.read_parquet(f, columns=["id"]).column("id").to_pylist()
         return

@@ -16,7 +16,6 @@ from typing import Any
 
 import orjson
 
-from pajama import arrowcols
 from pajama.manifests.diff import flatten
 from pajama.manifests.reread import Reread, reread
 from pajama.manifests.verify import load_manifest
@@ -225,6 +224,8 @@ def _separate_signals(release: str, manifest: dict[str, Any], data_path: str, do
     if not any(f["path"] == path for f in manifest["shards"]):
         return {}
     import pyarrow.compute as pc
+
+    from pajama import arrowcols
 
     table = arrowcols.read_parquet(join(release, path))
     rows = table.filter(pc.equal(table["id"], doc_id)).to_pylist()
