@@ -80,15 +80,20 @@ def _separator_mask(arr: np.ndarray) -> np.ndarray:
     return sep
 
 
-def compact_text(text: str) -> np.ndarray:
-    """The compact text (lowercased words joined by single spaces) as a uint8 array."""
-    arr = np.frombuffer(text.lower().encode("utf-8", "surrogatepass"), dtype=np.uint8)
+def _squeeze(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The bytes of words, each run of separators after a word as one space, leading ones dropped; and the
+    mask of the bytes of `arr` kept."""
     sep = _separator_mask(arr)
-    word = ~sep
-    keep = word.copy()
-    keep[1:] |= sep[1:] & word[:-1]
+    keep = ~sep
+    keep[1:] |= sep[1:] & ~sep[:-1]
     out = arr[keep]
     out[sep[keep]] = _SPACE
+    return out, keep
+
+
+def compact_text(text: str) -> np.ndarray:
+    """The compact text (lowercased words joined by single spaces) as a uint8 array."""
+    out, _ = _squeeze(np.frombuffer(text.lower().encode("utf-8", "surrogatepass"), dtype=np.uint8))
     if len(out) and out[-1] == _SPACE:
         out = out[:-1]
     return out
@@ -185,14 +190,8 @@ def _word_spans(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray, n
     them, and each document's shingles are the bytes `spans` gives it."""
     encoded = [t.lower().encode("utf-8", "surrogatepass") for t in texts]
     lengths = np.array([len(e) + 1 for e in encoded], dtype=np.int64)
-    arr = np.frombuffer(b"\n".join(encoded), dtype=np.uint8)
-    sep = _separator_mask(arr)
-    word = ~sep
-    keep = word.copy()
-    keep[1:] |= sep[1:] & word[:-1]
-    compact = arr[keep]
-    in_word = word[keep]
-    compact[~in_word] = _SPACE
+    compact, keep = _squeeze(np.frombuffer(b"\n".join(encoded), dtype=np.uint8))
+    in_word = compact != _SPACE  # a space is a separator, never part of a word
     edges = np.diff(np.concatenate([[False], in_word, [False]]).astype(np.int8))
     word_starts, word_ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     doc = np.searchsorted(np.cumsum(lengths), np.flatnonzero(keep)[word_starts], side="right")
