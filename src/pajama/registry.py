@@ -139,16 +139,22 @@ def _plugins() -> bool:
     return _plugins_on_path[key]
 
 
-def _load(kind: str, name: str) -> None:
-    """Register `name` of `kind` ("reader", "filter", "preset", "engine") by importing only the built-in
-    module that defines it (pajama._catalog.MODULES), so that a run imports the readers and filters its
-    config names and not the 40 others; with a plugin installed, which may add any name, everything."""
+def _builtin_modules_of(kind: str) -> dict[str, str]:
+    """{name: the built-in module that defines it} for `kind` ("reader", "filter", "preset", "engine"),
+    from pajama._catalog.MODULES; with a plugin installed, which may add any name, everything is
+    discovered instead and the answer is empty."""
     if _plugins():
         discover()
-        return
+        return {}
     from pajama._catalog import MODULES
 
-    module = MODULES[_CATALOG_KINDS[kind]].get(name)
+    return MODULES[_CATALOG_KINDS[kind]]
+
+
+def _load(kind: str, name: str) -> None:
+    """Register `name` of `kind` by importing only its module, so that a run imports the readers and
+    filters its config names and not the 40 others."""
+    module = _builtin_modules_of(kind).get(name)
     if module is not None:
         importlib.import_module(module)
 
@@ -261,11 +267,6 @@ def filters() -> dict[str, type]:
 
 def presets() -> dict[str, Preset]:
     """Every preset: the modules that define the built-in ones (everything with a plugin installed)."""
-    if _plugins():
-        discover()
-    else:
-        from pajama._catalog import MODULES
-
-        for module in sorted(set(MODULES["presets"].values())):
-            importlib.import_module(module)
+    for module in sorted(set(_builtin_modules_of("preset").values())):
+        importlib.import_module(module)
     return dict(sorted(_PRESETS.items()))
