@@ -50,11 +50,11 @@ def mask(values: ArrayLike) -> pa.Array:
 
 def fixed_binary(values: Sequence[bytes | None], width: int) -> pa.Array:
     """A `binary(width)` array; None becomes null."""
+    if any(v is not None and len(v) != width for v in values):
+        raise ValueError(f"fixed_binary: every value must be {width} bytes")
     valid = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
     nulls = int(len(values) - valid.sum())
     data = b"".join(v if v is not None else bytes(width) for v in values)
-    if any(v is not None and len(v) != width for v in values):
-        raise ValueError(f"fixed_binary: every value must be {width} bytes")
     validity = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
     return pa.Array.from_buffers(pa.binary(width), len(values), [validity, pa.py_buffer(data)], null_count=nulls)
 

@@ -89,8 +89,9 @@ def run(
     timer = PhaseTimer(progress)
     with timer.phase("read"):
         inputs = _map_phase(plan, executor, progress)
+    features = [_feature_path(plan, r) for r in inputs if r.features]
     with timer.phase("dedup", f"{sum(r.documents for r in inputs):,} documents"):
-        removed, dedup_stats, signature_files = _dedup_phase(plan, inputs, executor)
+        removed, dedup_stats, signature_files = _dedup_phase(plan, features, executor)
     with timer.phase("write"):
         shards = _write_phase(plan, executor, inputs, removed, progress)
     engine: dict[str, Any] = {"name": executor.name, "workers": executor.workers}
@@ -98,7 +99,6 @@ def run(
     if counters:
         engine["counters"] = dict(sorted(counters.items()))
     engine["timing"] = timer.summary(inputs)  # in `engine`: outside release_digest, and not data for diff
-    features = [_feature_path(plan, r) for r in inputs if r.features]
     return finalize_release(
         plan, engine, inputs, shards, dedup_stats, started=started, extra_files=signature_files, feature_files=features
     )
@@ -149,12 +149,11 @@ def _missing_result(source: str, pattern: str) -> InputResult:
 
 
 def _dedup_phase(
-    plan: Plan, inputs: list[InputResult], executor: Executor
+    plan: Plan, feature_files: list[str], executor: Executor
 ) -> tuple[Removed, dict[str, Any] | None, list[dict[str, Any]]]:
     dedup = plan.config.dedup
     if dedup.exact is None and dedup.minhash is None:
         return {}, None, []
-    feature_files = [_feature_path(plan, r) for r in inputs if r.features]
     result = _dedup_result(plan, feature_files, executor)
     signature_files: list[dict[str, Any]] = []
     if dedup.minhash is not None and dedup.minhash.store_signatures:

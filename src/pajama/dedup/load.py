@@ -155,9 +155,8 @@ def load(
     table = _read_light(parts, params)
     order = arrowcols.to_numpy(pc.sort_indices(table, sort_keys=[("id", "ascending"), ("release", "ascending")]))
     table = table.take(arrowcols.numbers(order))
-    new_ids = (
-        table.filter(arrowcols.mask(arrowcols.to_numpy(table.column("release")) == 0)).column("id").combine_chunks()
-    )
+    release = arrowcols.to_numpy(table.column("release"))
+    new_ids = table.filter(arrowcols.mask(release == 0)).column("id").combine_chunks()
     if len(new_ids) > 1 and pc.any(pc.equal(new_ids.slice(1), new_ids.slice(0, len(new_ids) - 1))).as_py():
         raise ValueError("the same document id appears twice in the feature files")
     position = np.empty(len(order), dtype=np.int64)
@@ -170,7 +169,7 @@ def load(
         source=source.astype(np.int32),
         rank=arrowcols.to_numpy(table.column("source_rank")).astype(np.int32),
         length=arrowcols.to_numpy(table.column("length")).astype(np.int64),
-        previous=arrowcols.to_numpy(table.column("release")) > 0,
+        previous=release > 0,
         exact=exact_matrix(table.column("exact").combine_chunks()),
         has_exact=arrowcols.to_numpy(pc.is_valid(table.column("exact"))),
         url=table.column("url").combine_chunks(),
