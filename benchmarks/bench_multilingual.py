@@ -5,7 +5,8 @@
 
 1. keep/drop: articles of >= 1,000 characters from every Wikipedia dump in ../shared/corpus/wiki and the
    PAJAMA_BENCH_WIKI folders (meta.language from the dump's dbname) go through
-   `filters: [language, gopher, fineweb]` (language: keep all, min_score 0.5; the gopher preset; fineweb);
+   `filters: [language, gopher, fineweb]`, as a config resolves those names (language: keep all,
+   min_score 0.5; the `gopher` preset; the `fineweb` filter, which a config prefers to the preset);
    junk made from the same articles (its longest line repeated 30 times; 60 of its words one per line, a
    menu; 300 of its words in lines of 12 with no punctuation, a word list) must be dropped.
 2. recall: near-duplicates planted by editing words (English) or characters (Japanese, Chinese) of
@@ -33,15 +34,15 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.multilingual_corpus import articles, folders_from_env
+from pajama.build.plan import _stages
 from pajama.dedup import minhash, shingle
 from pajama.filter import apply_verdict
-from pajama.filters.fineweb import FineWeb
 from pajama.filters.gopher import GopherQuality, GopherRepetition
-from pajama.filters.language import LanguageFilter
 from pajama.record import Record
 from pajama.text.words import words
 
 THRESHOLD, NUM_PERM, SEED = 0.8, 128, 1
+STACK = ({"language": {"keep": [], "min_score": 0.5}}, "gopher", "fineweb")  # the issue's `filters:`
 BINS = ((0.8, 0.85), (0.85, 0.9), (0.9, 1.01))
 # edit rates that put planted pairs around Jaccard 0.8-0.95: a word edit touches 5 word 5-grams, and a
 # character edit in Chinese or Japanese touches one word (2-3 characters), so about as many
@@ -68,7 +69,7 @@ def junk(text: str, language: str) -> list[str]:
 
 
 def keep_drop(limit: int) -> list[dict[str, Any]]:
-    stack = [LanguageFilter(keep=[], min_score=0.5), GopherRepetition(), GopherQuality(), FineWeb()]
+    stack = [stage.filter for stage in _stages(list(STACK), "filters")]  # what the config resolves to
     rows = []
     for lang, docs in sorted(articles(folders_from_env(), limit=limit).items()):
         reasons: dict[str, int] = {}

@@ -11,6 +11,7 @@ from pajama.build.pipeline import InputResult, StageCount, run_stages
 from pajama.build.plan import Stage
 from pajama.filters.basic import MinLength
 from pajama.filters.c4 import C4
+from pajama.filters.fineweb import FineWeb
 from pajama.filters.gopher import GopherQuality, GopherRepetition
 from pajama.record import Doc, Record
 from pajama.sources.wikipedia import WikipediaReader
@@ -61,6 +62,19 @@ def test_fineweb2_thresholds_apply_per_language() -> None:
     s["mean_word_length"] = 10.5  # above the paper's 10, below FineWeb-2's Greek maximum of 11
     assert GopherQuality().decide(s).kept
     assert GopherQuality(per_language=False).decide(s).reason == "gopher_quality.long_words"
+
+
+def test_fineweb_reads_fineweb2_line_thresholds_per_language() -> None:
+    # Latgalian (FineWeb-2 ltg_Latn): line_punct_thr 0.083 and new_line_ratio 0.277 replace FineWeb's 0.12, 0.3
+    lines = ["Rēzne ir pilsāta Latgolā."] + [f"Sāta {i}" for i in range(9)]  # 1 of 10 lines ends with "."
+    text = "\n".join(lines)
+    assert FineWeb()(rec(text, "ltg")).reason == "fineweb.line_punct_ratio"  # 0.1 <= 0.12
+    v = FineWeb(per_language=True)(rec(text, "ltg"))
+    assert v.signals["language"] == "ltg" and v.reason != "fineweb.line_punct_ratio"  # 0.1 > 0.083
+    s = dict(v.signals) | {"end_punct_lines_frac": 0.5, "short_lines_frac": 0.0, "newlines_per_word": 0.29}
+    assert FineWeb(per_language=True).decide(s).reason == "fineweb.list_ratio" and FineWeb().decide(s).kept
+    english = FineWeb(per_language=True)(rec(text, "en"))
+    assert "language" not in english.signals and english.reason == "fineweb.line_punct_ratio"
 
 
 def test_english_signals_are_unchanged_and_unknown_languages_skip_stop_words() -> None:

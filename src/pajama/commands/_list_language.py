@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pajama.filters.gopher import DUP_NGRAMS, TOP_NGRAMS, GopherQuality, GopherRepetition, fineweb2_values
+from pajama.filters.gopher import DUP_NGRAMS, TOP_NGRAMS, GopherQuality, GopherRepetition
+from pajama.filters.per_language import fineweb2_values
 from pajama.filters.signals import GOPHER_STOP_WORDS
 from pajama.text.languages import Profile, profile
 
 
 def _rules(prof: Profile) -> list[tuple[str, Any, str]]:
-    """(rule, value, where it comes from) for the gopher filters in this language."""
+    """(rule, value, where it comes from) for the gopher and fineweb filters in this language."""
     fw2 = fineweb2_values(prof.label, per_language=True) if not prof.english else {}
     q, r = GopherQuality(), GopherRepetition()
     src = f"FineWeb-2 {prof.fineweb2_key}" if fw2 else "Gopher paper"
@@ -26,8 +27,8 @@ def _rules(prof: Profile) -> list[tuple[str, Any, str]]:
     out += [(f"gopher_repetition.max_dup_{n}gram_frac", dup.get(n, v), src) for n, v in DUP_NGRAMS.items()]
     if fw2:
         out += [
-            ("fineweb2 preset: fineweb.min_end_punct_lines_frac", fw2.get("line_punct_thr"), src),
-            ("fineweb2 preset: fineweb.max_newlines_per_word", fw2.get("new_line_ratio"), src),
+            ("fineweb.min_end_punct_lines_frac", fw2.get("line_punct_thr"), src),
+            ("fineweb.max_newlines_per_word", fw2.get("new_line_ratio"), src),
         ]
     return out
 

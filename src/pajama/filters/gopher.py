@@ -22,32 +22,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from pajama.filter import SignalFilter, Verdict
+from pajama.filters.per_language import fineweb2_values, language_signal, rules_profile
 from pajama.filters.signals import GOPHER_STOP_WORDS, ratio, stats_for
 from pajama.record import Record
 from pajama.registry import register_filter
-from pajama.text.languages import Profile, check_language, profile, record_language
-
-
-def rules_profile(record: Record, language: str) -> Profile:
-    """The language profile whose rules judge `record` (`language` "auto": its meta.language)."""
-    return profile(record_language(record.meta, language))
-
-
-def language_signal(prof: Profile, per_language: bool) -> dict[str, str]:
-    """{"language": label} when rules other than the paper's English ones judged the record, else {}
-    (English signals stay exactly what they were, so English releases keep their digests)."""
-    if prof.english:
-        return {}
-    if not prof.configured or (per_language and prof.fineweb2) or prof.stop_words:
-        return {"language": prof.label}
-    return {}
-
-
-def fineweb2_values(label: str | None, per_language: bool) -> dict[str, Any]:
-    """FineWeb-2's published values for a signals' language label ({} for English, defaults or off)."""
-    if not per_language or not label or label.endswith(":default"):
-        return {}
-    return profile(label).fineweb2
+from pajama.text.languages import Profile, check_language
 
 
 @register_filter("gopher_quality")

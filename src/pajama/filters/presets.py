@@ -129,12 +129,13 @@ FINEWEB2 = register_preset(
         name="fineweb2",
         filters=[
             spec(GopherRepetition, max_dup_para_frac=None, max_dup_line_char_frac=None, max_dup_para_char_frac=None),
-            spec(FineWeb, max_short_lines_frac=999.0, max_dup_line_chars_frac=0.1),
+            spec(FineWeb, max_short_lines_frac=999.0, max_dup_line_chars_frac=0.1, per_language=True),
             spec(GopherQuality),
         ],
         description=(
             "FineWeb-2's per-language heuristics: Gopher repetition (paragraph and line-character rules off), "
-            "FineWeb (short-line rule off, duplicated line chars 0.1), Gopher quality; with language: auto each "
+            "FineWeb (short-line rule off, duplicated line chars 0.1, per-language line thresholds), Gopher quality; "
+            "with language: auto each "
             "record gets its language's words, stop words and FineWeb-2 thresholds (pajama list filters --language)"
         ),
         citation="Penedo et al. 2025, arXiv:2506.20920; huggingface/fineweb-2 fineweb-2-pipeline.py and configs/",
