@@ -57,7 +57,10 @@ FINEWEB = register_preset(
     Preset(
         name="fineweb",
         filters=[spec(FineWeb, short_lines_unspaced="chars")],
-        description="FineWeb's own filters (line punctuation, short lines, duplicated line chars, list ratio)",
+        description=(
+            "FineWeb's own filters (line punctuation, short lines, duplicated line chars, list ratio); in a config "
+            "`fineweb` names the filter, so write {fineweb: {short_lines_unspaced: chars}} for these decisions"
+        ),
         citation="Penedo et al. 2024, arXiv:2406.17557, section 3.5",
     )
 )
