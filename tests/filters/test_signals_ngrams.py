@@ -1,6 +1,7 @@
 """Word n-gram repetition statistics against brute force, on texts built to repeat at every n-gram size.
 
-TextStats counts n-grams level by level (numpy for large levels, a dict for small ones); the brute force
+TextStats counts n-grams level by level (numpy sorts for large levels, a dict for small ones; the test runs
+each input with every level sorted, the default mix, and every level in a dict); the brute force
 below counts every n-gram of every size directly, from the definitions in the docstrings.
 """
 
@@ -11,6 +12,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pajama.filters import signals
 from pajama.filters.signals import TextStats
 
 VOCAB = ["a", "bb", "ccc", "dddd", "Bb", "e"]  # "Bb" and "bb" are one normalized word
@@ -41,11 +43,16 @@ def brute_dup(words: list[str], n: int, first_occurrence: bool) -> float:
 @given(st.lists(st.sampled_from(VOCAB), min_size=0, max_size=600), st.integers(1, 40))
 def test_ngram_fractions_equal_brute_force(tokens: list[str], period: int) -> None:
     tokens = tokens + tokens[:period] * 3  # a repeated block: long repeated n-grams, large levels
-    stats = TextStats(" ".join(tokens), "en")
     words = [t.lower() for t in tokens]
-    assert stats.norm_words == words
-    for n in (2, 3, 4):
-        assert stats.top_ngram_frac(n) == (brute_top(words, n) if words else 0.0)
-    for n in range(5, 11):
-        for first in (False, True):
-            assert stats.dup_ngram_frac(n, first_occurrence=first) == (brute_dup(words, n, first) if words else 0.0)
+    top = {n: brute_top(words, n) if words else 0.0 for n in (2, 3, 4)}
+    dup = {(n, f): brute_dup(words, n, f) if words else 0.0 for n in range(5, 11) for f in (False, True)}
+    default = signals._SMALL_LEVEL
+    try:
+        for small in (0, default, 10**9):  # every level sorted, the default mix, every level in a dict
+            signals._SMALL_LEVEL = small
+            stats = TextStats(" ".join(tokens), "en")
+            assert stats.norm_words == words
+            assert {n: stats.top_ngram_frac(n) for n in top} == top
+            assert {k: stats.dup_ngram_frac(k[0], first_occurrence=k[1]) for k in dup} == dup
+    finally:
+        signals._SMALL_LEVEL = default
