@@ -77,6 +77,15 @@ def test_fineweb_reads_fineweb2_line_thresholds_per_language() -> None:
     assert "language" not in english.signals and english.reason == "fineweb.line_punct_ratio"
 
 
+def test_fineweb_counts_segmented_words_for_every_form_of_the_code() -> None:
+    # whole Japanese sentences are one datatrove-style regex token each; the newline rule reads ICU's words
+    text = "\n".join(line.replace("、", "")[:14] + "。" for line in JA_LINES)
+    as_tokens = FineWeb(language="en")(rec(text, "ja")).signals["newlines_per_word"]
+    per_code = {code: FineWeb()(rec(text, code)).signals["newlines_per_word"] for code in ("ja", "ja-JP", "jpn", None)}
+    assert as_tokens > 0.3 and len(set(per_code.values())) == 1 and per_code["ja"] < 0.3
+    assert all(FineWeb()(rec(text, code)).reason != "fineweb.list_ratio" for code in per_code)
+
+
 def test_english_signals_are_unchanged_and_unknown_languages_skip_stop_words() -> None:
     text = "Birds fly south. Rivers run east. Mountains stand tall. Children play games. " * 10
     assert "language" not in GopherQuality()(rec(text, "en")).signals

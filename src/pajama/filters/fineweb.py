@@ -40,8 +40,6 @@ TERMINAL_PUNCTUATION = tuple(
     "\U00011ef7\U00011ef8\U00011f43\U00011f44\U00016a6e\U00016a6f\U00016af5\U00016b37\U00016b38"
     "\U00016b44\U00016e98\U0001bc9f\U0001da88"
 )
-#: scripts written without spaces between words: datatrove segments them with a dictionary tokenizer
-UNSPACED_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
 # datatrove's English tokens (spaCy): words (inner hyphens, apostrophes, dots kept) and each punctuation mark
 _TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")
 #: characters (newlines aside) per word of English Wikipedia articles of >= 1,000 characters, pajama's
@@ -71,8 +69,9 @@ class FineWeb(SignalFilter):
     the release. Tokens (`tokens: datatrove`): datatrove 0.10.1 counts its word tokenizer's tokens for
     the page's language (spaCy's, punctuation marks included); here words and single punctuation marks
     for space-separated scripts, and pajama's words of the page's language (`stats_for(record).words`)
-    for scripts written without spaces. `tokens: words` uses pajama's words everywhere. The page's
-    language is meta.language (`language: auto`) or a fixed code.
+    for scripts written without spaces: whichever the language's profile segments (ja, ja-JP, jpn, zh-Hant,
+    yue, th ...), or, for a page without a language, a text mostly in such a script. `tokens: words` uses
+    pajama's words everywhere. The page's language is meta.language (`language: auto`) or a fixed code.
 
     short_lines_unspaced: a page of a script written without spaces (pajama's words of its language
     are segmented, `stats_for(record).spaced` false) says in 30 characters what English says in 80 or
@@ -140,9 +139,9 @@ class FineWeb(SignalFilter):
         return self.short_line_chars * chars / len(stats.words) / ENGLISH_CHARS_PER_WORD
 
     def _token_count(self, record: Record) -> int:
-        language = record.meta.get("language") if self.language == "auto" else self.language
-        if self.tokens == "words" or language in UNSPACED_LANGUAGES:
-            return len(stats_for(record, self.language).words)
+        stats = stats_for(record, self.language)
+        if self.tokens == "words" or not stats.spaced:  # a segmented script: its words, whatever the code's form
+            return len(stats.words)
         return len(_TOKEN.findall(record.text))
 
     def decide(self, s: Mapping[str, Any]) -> Verdict:
