@@ -5,8 +5,9 @@ datatrove and the standard library. Reads {"id", "text", "language"} lines on st
 {"id", "fineweb": [kept, reason], "c4": [kept, reason]} line per document on stdout; a filter that
 cannot run for a document's language (no tokenizer installed) reports [null, "error: ..."].
 
-FineWeb: FineWebQualityFilter with its defaults and the document's language. C4: C4QualityFilter with
-the C4 paper's settings (3 sentences per page, 5 words per line) and the document's language.
+FineWeb: FineWebQualityFilter with its defaults and the document's language (Chinese as "cmn", see
+CODES). C4: C4QualityFilter with the C4 paper's settings (3 sentences per page, 5 words per line) and
+the document's language.
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ from typing import Any
 
 from datatrove.data import Document
 from datatrove.pipeline.filters import C4QualityFilter, FineWebQualityFilter
+
+# datatrove's tokenizer table files Chinese under its ISO 639-3 code, cmn (Mandarin, as in FineWeb-2's
+# cmn_Hani); the ISO 639-1 "zh" that lid.176 and HTML give falls back to spaCy's multilingual "xx"
+# tokenizer, which does not segment Chinese at all
+CODES = {"zh": "cmn"}
 
 
 @cache
@@ -41,7 +47,8 @@ def decide(f: Any, text: str) -> list[Any]:
 def main() -> None:
     for line in sys.stdin:
         doc = json.loads(line)
-        fs = filters(doc.get("language") or "en")
+        language = doc.get("language") or "en"
+        fs = filters(CODES.get(language, language))
         result = {"id": doc["id"], **{name: decide(f, doc["text"]) for name, f in fs.items()}}
         sys.stdout.write(json.dumps(result) + "\n")
 
