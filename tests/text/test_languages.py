@@ -12,6 +12,10 @@ def test_codes_find_fineweb2_configs() -> None:
     assert profile("el").fineweb2_key == "ell_Grek" and "και" in profile("el").stop_words
     assert profile("sr-Latn").fineweb2_key == "srp_Latn" and profile("srp_Cyrl").fineweb2_key == "srp_Cyrl"
     assert profile("ja").fineweb2["max_avg_word_length"] == 6
+    # script variants FineWeb-2 files under their family: zh-Hant is Mandarin in Han, as zh-TW is
+    assert profile("zh-Hant").fineweb2_key == profile("zh-Hans").fineweb2_key == profile("zh-TW").fineweb2_key
+    assert profile("zh-Hant").fineweb2_key == "cmn_Hani" and profile("yue-Hant").fineweb2_key == "yue_Hani"
+    assert profile("ko-Kore").fineweb2_key == "kor_Hang" and profile("zh-Hant").script == "Hant"
 
 
 def test_english_is_the_papers_and_unknown_is_the_default() -> None:

@@ -71,6 +71,9 @@ MACRO_MEMBER = {
     "pus": "pbt", "orm": "gaz", "que": "quy", "grn": "gug", "zza": "diq", "yid": "ydd", "kok": "gom",
     "ori": "ory", "pan": "pan", "hbs": "hrv", "fil": "tgl", "aym": "ayr", "kon": "kng", "mlg": "plt",
 }  # fmt: skip
+# ISO 15924 variants of a script that FineWeb-2 files under the script itself: simplified and traditional
+# Han are Hani there (cmn_Hani, yue_Hani), Korean written with Hangul and Han is Hang (kor_Hang).
+SCRIPT_FAMILY = {"Hans": "Hani", "Hant": "Hani", "Kore": "Hang"}
 # ISO 15924 scripts of languages FineWeb-2 does not cover (English) or whose code carries none.
 DEFAULT_SCRIPT = {"en": "Latn", "eng": "Latn", "ja": "Jpan", "zh": "Hani", "ko": "Hang", "th": "Thai"}
 
@@ -144,6 +147,7 @@ def iso3(lang: str) -> str:
 def _fineweb2_key(lang: str, script: str | None) -> str | None:
     configs = fineweb2_configs()
     code3 = iso3(lang)
+    script = SCRIPT_FAMILY.get(script, script) if script else None
     for code in (code3, MACRO_MEMBER.get(code3)):
         if not code:
             continue
