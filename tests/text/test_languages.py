@@ -16,6 +16,9 @@ def test_codes_find_fineweb2_configs() -> None:
     assert profile("zh-Hant").fineweb2_key == profile("zh-Hans").fineweb2_key == profile("zh-TW").fineweb2_key
     assert profile("zh-Hant").fineweb2_key == "cmn_Hani" and profile("yue-Hant").fineweb2_key == "yue_Hani"
     assert profile("ko-Kore").fineweb2_key == "kor_Hang" and profile("zh-Hant").script == "Hant"
+    # Wikipedia's sh is Latin-script Serbo-Croatian (not srp_Cyrl, whose stop words never match it); tl is fil
+    assert profile("sh").fineweb2_key == "hrv_Latn" and profile("tl").fineweb2_key == "fil_Latn"
+    assert profile("jw").fineweb2_key == "jav_Latn"
 
 
 def test_english_is_the_papers_and_unknown_is_the_default() -> None:

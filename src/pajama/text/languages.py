@@ -63,13 +63,18 @@ ICU_SCRIPTS = frozenset({"Jpan", "Thai", "Laoo", "Khmr", "Mymr"})
 JIEBA_SCRIPTS = frozenset({"Hani", "Hans", "Hant"})
 TSHEG_SCRIPTS = frozenset({"Tibt"})
 # Codes that are not ISO 639 but appear in meta.language (Wikipedia dbnames, fastText labels).
-ALIASES = {"simple": "en", "zh-yue": "yue", "zh-classical": "lzh", "zh-min-nan": "nan", "be-x-old": "be-tarask"}
-# Macrolanguages whose data FineWeb-2 files under one member (ISO 639-3 macrolanguage mappings).
+# Wikipedia's sh (Serbo-Croatian) is written in Latin script; jw is Javanese's withdrawn ISO 639-1 code.
+ALIASES = {
+    "simple": "en", "zh-yue": "yue", "zh-classical": "lzh", "zh-min-nan": "nan", "be-x-old": "be-tarask",
+    "sh": "hbs-Latn", "jw": "jv",
+}  # fmt: skip
+# Macrolanguages whose data FineWeb-2 files under one member (ISO 639-3 macrolanguage mappings), and
+# Tagalog, which it files under Filipino (fil_Latn), Tagalog's standard form.
 MACRO_MEMBER = {
     "zho": "cmn", "ara": "arb", "fas": "pes", "msa": "zsm", "swa": "swh", "est": "ekk", "lav": "lvs",
     "uzb": "uzn", "nor": "nob", "sqi": "als", "mon": "khk", "nep": "npi", "aze": "azj", "kur": "kmr",
     "pus": "pbt", "orm": "gaz", "que": "quy", "grn": "gug", "zza": "diq", "yid": "ydd", "kok": "gom",
-    "ori": "ory", "pan": "pan", "hbs": "hrv", "fil": "tgl", "aym": "ayr", "kon": "kng", "mlg": "plt",
+    "ori": "ory", "pan": "pan", "hbs": "hrv", "tgl": "fil", "aym": "ayr", "kon": "kng", "mlg": "plt",
 }  # fmt: skip
 # ISO 15924 variants of a script that FineWeb-2 files under the script itself: simplified and traditional
 # Han are Hani there (cmn_Hani, yue_Hani), Korean written with Hangul and Han is Hang (kor_Hang).
