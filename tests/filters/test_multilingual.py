@@ -75,6 +75,7 @@ def test_fineweb_reads_fineweb2_line_thresholds_per_language() -> None:
     assert FineWeb(per_language=True).decide(s).reason == "fineweb.list_ratio" and FineWeb().decide(s).kept
     english = FineWeb(per_language=True)(rec(text, "en"))
     assert "language" not in english.signals and english.reason == "fineweb.line_punct_ratio"
+    assert "language" not in FineWeb()(rec(text, "ltg")).signals  # off: the signals are what they were
 
 
 def test_fineweb_counts_segmented_words_for_every_form_of_the_code() -> None:

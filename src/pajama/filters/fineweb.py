@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pajama.filter import SignalFilter, Verdict
-from pajama.filters.per_language import fineweb2_values, language_signal, rules_profile
+from pajama.filters.per_language import fineweb2_values, rules_profile
 from pajama.filters.signals import duplicates, ratio, stats_for
 from pajama.record import Record
 from pajama.registry import register_filter
@@ -87,11 +87,12 @@ class FineWeb(SignalFilter):
     per_language (off; on in the `fineweb2` preset): a record in a language FineWeb-2 configured is judged
     with that language's published line_punct_thr (replacing min_end_punct_lines_frac) and new_line_ratio
     (replacing max_newlines_per_word), as fineweb-2-pipeline.py passes them from `configs/{lang}.yml`, and
-    its signals carry `language` (see `pajama.filters.per_language`). English, which FineWeb-2 has no
-    configuration for, keeps FineWeb's values, and so do languages without one. Off by default, unlike the
-    gopher filters' per_language: FineWeb-2 fitted these two to its own web extractions, and on
-    Wikipedia articles (benchmarks/bench_multilingual.py) they drop what FineWeb's values keep: Greek
-    keeps 44% of articles instead of 90% (new_line_ratio 0.116 against 0.3), Ukrainian 67% instead of 95%.
+    its signals carry `language` (only then: with it off, signals are what they were). English, which
+    FineWeb-2 has no configuration for, keeps FineWeb's values, and so do languages without one. Off by
+    default, unlike the gopher filters' per_language: FineWeb-2 fitted these two to its own web
+    extractions, and on Wikipedia articles (benchmarks/bench_multilingual.py) they drop what FineWeb's
+    values keep: Greek keeps 44% of articles instead of 90% (new_line_ratio 0.116 against 0.3), Ukrainian
+    67% instead of 95%.
 
     strip_lines (off, as in datatrove) strips each line before the end-mark and length tests.
     """
@@ -128,7 +129,10 @@ class FineWeb(SignalFilter):
             "dup_line_chars_frac": ratio(duplicates(lines)[1], chars),
             "newlines_per_word": ratio(newlines, self._token_count(record)) if n_lines else 0.0,
         }
-        return s | language_signal(rules_profile(record, self.language), self.per_language)
+        if not self.per_language:
+            return s
+        prof = rules_profile(record, self.language)
+        return s | ({"language": prof.label} if prof.fineweb2 else {})  # decide() finds FineWeb-2's values by it
 
     def _short_line_chars(self, record: Record, chars: int) -> float:
         """The longest short line, in characters of the page's script (see short_lines_unspaced)."""
