@@ -9,6 +9,7 @@ build: same types, values and null counts, so files written from them are byte-i
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -84,9 +85,25 @@ def table_of(rows: Mapping[str, Sequence[Any]], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays([column(rows[f.name], f.type) for f in schema], schema=schema)
 
 
+def parquet_file(source: Any) -> pq.ParquetFile:
+    """A Parquet file from a local path, or from an open binary file read into memory first.
+
+    pyarrow wraps a Python file object for its I/O threads, and the last of them to let go of it may do so
+    while the interpreter shuts down: it then needs the GIL, cannot have it, and the process aborts with
+    "terminate called without an active exception" after its work is done (apache/arrow#34314; seen here
+    in about half the runs of `pajama manifest diff` on Parquet releases, through `pq.read_table`). Bytes
+    in an Arrow buffer hold no Python object.
+    """
+    if isinstance(source, str | os.PathLike):
+        return pq.ParquetFile(source)
+    return pq.ParquetFile(pa.BufferReader(source.read()))
+
+
 def read_parquet(source: Any, columns: list[str] | None = None) -> pa.Table:
-    """One Parquet file (a path or an open binary file) as a table, `columns` only when given."""
-    return pq.ParquetFile(source).read(columns=columns)
+    """One Parquet file (a path or an open binary file, see `parquet_file`) as a table, `columns` only when
+    given."""
+    with parquet_file(source) as f:
+        return f.read(columns=columns)
 
 
 def to_numpy(values: pa.Array | pa.ChunkedArray) -> np.ndarray:

@@ -145,10 +145,18 @@ def _records_with_id(path: str, doc_id: str) -> list[dict[str, Any]]:
 
 def _parquet_records(path: str, doc_id: str) -> list[dict[str, Any]]:
     import fsspec
-    import pyarrow.parquet as pq
 
+    from pajama.arrowcols import parquet_file
+
+    rows = []
     with fsspec.open(path, "rb") as f:
-        rows = pq.read_table(f, filters=[("id", "=", doc_id)]).to_pylist()
+        pf = parquet_file(f)  # not pq.read_table(filters=...): it holds the Python file on pyarrow's threads
+        for group in range(pf.num_row_groups):
+            ids = pf.read_row_group(group, columns=["id"]).column(0).to_pylist()
+            at = [i for i, x in enumerate(ids) if x == doc_id]
+            if at:
+                table = pf.read_row_group(group)
+                rows += [table.slice(i, 1).to_pylist()[0] for i in at]
     decoded = []
     for row in rows:
         origin = row.get("origin") or {}

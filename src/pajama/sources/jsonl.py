@@ -131,11 +131,12 @@ class ParquetReader(_Fields):
         import json
 
         import fsspec
-        import pyarrow.parquet as pq
+
+        from pajama.arrowcols import parquet_file
 
         row = int(locator["row"])
         with fsspec.open(path, "rb") as f:
-            pf = pq.ParquetFile(f)
+            pf = parquet_file(f)
             first = 0
             for group in range(pf.num_row_groups):
                 n = pf.metadata.row_group(group).num_rows
