@@ -22,6 +22,15 @@ def test_thai_chinese_khmer_are_segmented() -> None:
     assert len(words("ភាសាខ្មែរជាភាសាផ្លូវការ", "km")) >= 3
 
 
+def test_chinese_splits_dates_and_addresses_as_jieba_does() -> None:
+    # Python jieba (datatrove's Chinese tokenizer) splits an unknown ASCII run at its letter-and-digit runs,
+    # keeping a decimal and a percent whole; rjieba alone keeps "2020-04-09" as one token
+    text = "日期2020-04-09网址www.example.com编号WJ-BJB_1价格3.14元占60%"
+    ws = words(text, "zh")
+    assert ws[ws.index("日期") + 1 : ws.index("日期") + 4] == ["2020", "04", "09"]
+    assert {"www", "example", "com", "WJ", "BJB", "1", "3.14", "60"} <= set(ws) and "2020-04-09" not in ws
+
+
 def test_tibetan_splits_at_the_tsheg() -> None:
     assert words("བོད་ཡིག་ནི་", "bo") == ["བོད", "ཡིག", "ནི"]
 
