@@ -26,10 +26,11 @@ for peer in "${@:-datatrove textdedup datasketch}"; do
     case $p in
       # datatrove's core install lacks what its filters import (regex, numpy), its word tokenizers (spacy)
       # and its dedup package (xxhash: MinHash's default hash; tokenizers: imported by pipeline.dedup;
-      # orjson: JsonlReader), taken from its [processing] and [io] extras without the rest of them; jieba is
-      # its Chinese word tokenizer's segmenter (spaCy "zh" with jieba)
-      datatrove) make_venv "${PEERS_VENV:-.venv-peers}" "import datatrove, spacy, jieba; spacy.blank('en')" \
-        'datatrove==0.10.1' 'spacy>=3.7,<4' regex numpy 'xxhash<4' tokenizers orjson 'jieba>=0.42,<0.43' ;;
+      # orjson: JsonlReader), taken from its [processing] and [io] extras without the rest of them; jieba and
+      # SudachiPy with its core dictionary are its Chinese and Japanese word tokenizers' segmenters
+      datatrove) make_venv "${PEERS_VENV:-.venv-peers}" "import datatrove, spacy, jieba, sudachipy; spacy.blank('en')" \
+        'datatrove==0.10.1' 'spacy>=3.7,<4' regex numpy 'xxhash<4' tokenizers orjson 'jieba>=0.42,<0.43' \
+        'sudachipy>=0.6,<0.8' sudachidict-core ;;
       textdedup) make_venv .venv-textdedup "import text_dedup" 'text-dedup>=0.4,<0.5' ;;
       datasketch) make_venv .venv-datasketch "import datasketch" 'datasketch>=2.0,<2.1' ;;
       *) echo "unknown peer $p (datatrove, textdedup, datasketch)" >&2; exit 2 ;;

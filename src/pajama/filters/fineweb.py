@@ -3,7 +3,7 @@ Finest Text Data at Scale" (arXiv:2406.17557), section 3.5. The reference is the
 datatrove's `FineWebQualityFilter` (pipeline/filters/fineweb_quality_filter.py): release 0.2.0 (April
 2024) is what made FineWeb; 0.10.1 is the current release, changed for FineWeb-2 (blank lines, stop
 characters, language-specific word tokenizers, strict comparisons). `FineWeb` below makes 0.10.1's
-keep/drop decision on 100% of 770 real extracted pages (benchmarks/compare_web.py, Chinese pages given to
+keep/drop decision on 100% of 772 real extracted pages (benchmarks/compare_web.py, Chinese pages given to
 datatrove as "cmn", the code its jieba tokenizer is filed under). Where the two releases differ it says
 which one it follows and why.
 """
