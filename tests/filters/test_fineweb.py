@@ -84,7 +84,8 @@ def test_tokens_count_punctuation_marks_like_datatrove() -> None:
 def test_language_picks_the_word_definition() -> None:
     text = "一二三四五六七八九十。\n一二三四五六七八九十。"
     auto = FineWeb()(rec(text, "zh")).signals["newlines_per_word"]
-    assert auto == pytest.approx(1 / len(TextStats(text).words))  # unspaced script: pajama's words
+    stats = TextStats(text, "zh")  # unspaced script: the segmenter's words and its two full stops
+    assert stats.tokens == len(stats.words) + 2 and auto == pytest.approx(1 / stats.tokens)
     fixed = FineWeb(language="en")(rec(text, "zh")).signals["newlines_per_word"]
     assert fixed == pytest.approx(1 / 4)  # two runs of letters and two full stops
 

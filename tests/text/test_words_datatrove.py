@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import compare_web
-from pajama.text.words import PUNCTUATION, words
+from pajama.text.words import PUNCTUATION, segment, words
 
 WORDS = Path(compare_web.__file__).parent / "peers" / "datatrove_words.py"
 _ALNUM = re.compile(r"[^\W_]")
@@ -36,9 +36,13 @@ def test_chinese_words_are_datatroves(corpus: Path) -> None:
     lines = "".join(json.dumps({"id": p["id"], "text": p["text"], "language": "cmn"}) + "\n" for p in pages)
     run = subprocess.run([str(compare_web.PEERS_PYTHON), str(WORDS)], input=lines, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-2000:]
-    theirs = {d["id"]: as_words(d["words"]) for d in map(json.loads, run.stdout.splitlines())}
+    tokens = {d["id"]: d["words"] for d in map(json.loads, run.stdout.splitlines())}
+    theirs = {i: as_words(t) for i, t in tokens.items()}
     ours = {p["id"]: words(p["text"], "zh") for p in pages}
     total = sum(len(w) for w in theirs.values())
     assert total > 1000
     differ = [i for i in ours if ours[i] != theirs[i]]
     assert not differ, differ[:3]
+    # and the token count FineWeb's newline rule divides by: punctuation marks included, as datatrove's
+    counts = {p["id"]: segment(p["text"], "zh").tokens for p in pages}
+    assert counts == {i: len(t) for i, t in tokens.items()}

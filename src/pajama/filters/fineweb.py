@@ -69,10 +69,11 @@ class FineWeb(SignalFilter):
     scripts (。 । ؟ ...) count as punctuated, as in 0.10.1, and lines ending in a quote still do, as in
     the release. Tokens (`tokens: datatrove`): datatrove 0.10.1 counts its word tokenizer's tokens for
     the page's language (spaCy's, punctuation marks included); here words and single punctuation marks
-    for space-separated scripts, and pajama's words of the page's language (`stats_for(record).words`)
-    for scripts written without spaces: whichever the language's profile segments (ja, ja-JP, jpn, zh-Hant,
-    yue, th ...), or, for a page without a language, a text mostly in such a script. `tokens: words` uses
-    pajama's words everywhere. The page's language is meta.language (`language: auto`) or a fixed code.
+    for space-separated scripts, and for scripts written without spaces the segmenter's tokens, words and
+    punctuation marks (`stats_for(record).tokens`: jieba's are datatrove's own; ICU's stand in for
+    Sudachi's in Japanese), whichever form the code takes (ja, ja-JP, jpn, zh-Hant, yue, th ...) and, for a
+    page without a language, when the text is mostly in such a script. `tokens: words` uses pajama's
+    words everywhere. The page's language is meta.language (`language: auto`) or a fixed code.
 
     short_lines_unspaced: a page of a script written without spaces (pajama's words of its language
     are segmented, `stats_for(record).spaced` false) says in 30 characters what English says in 80 or
@@ -145,8 +146,10 @@ class FineWeb(SignalFilter):
 
     def _token_count(self, record: Record) -> int:
         stats = stats_for(record, self.language)
-        if self.tokens == "words" or not stats.spaced:  # a segmented script: its words, whatever the code's form
+        if self.tokens == "words":
             return len(stats.words)
+        if not stats.spaced:  # a segmented script, whatever the code's form: its words and punctuation marks
+            return stats.tokens
         return len(_TOKEN.findall(record.text))
 
     def decide(self, s: Mapping[str, Any]) -> Verdict:

@@ -43,7 +43,7 @@ import numpy as np
 
 from pajama.record import Record
 from pajama.text.languages import COMMON_SENTENCE_ENDS, UNSPACED_SENTENCE_ENDS, Profile, profile, record_language
-from pajama.text.words import PUNCTUATION, segmenter_for, words
+from pajama.text.words import PUNCTUATION, Segmented, segment, segmenter_for
 
 BULLETS = ("•", "‣", "◦", "▪", "▫", "■", "□", "▶", "◀", "–", "-", "*")
 ELLIPSES = ("...", "…")
@@ -137,8 +137,18 @@ class TextStats:
     def words(self) -> list[str]:
         """Words in their original case (see the module docstring)."""
         if not self.spaced:
-            return words(self.text, self.profile)
+            return self._segmented.words
         return [w for t in self.text.split() if (w := t if t.isalnum() else t.strip(PUNCTUATION))]
+
+    @cached_property
+    def _segmented(self) -> Segmented:
+        return segment(self.text, self.profile)
+
+    @property
+    def tokens(self) -> int:
+        """For a script without spaces, the segmenter's tokens: the words and the punctuation marks, spaces
+        left out (what datatrove's word tokenizers count there); for a script with spaces, the words."""
+        return self._segmented.tokens if not self.spaced else self.word_count
 
     @cached_property
     def norm_words(self) -> list[str]:

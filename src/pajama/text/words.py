@@ -33,7 +33,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -84,14 +84,25 @@ def _alnum_table() -> np.ndarray:
     return np.array([chr(c).isalnum() for c in range(0x10000)], dtype=bool)
 
 
+@functools.cache
+def _space_table() -> np.ndarray:
+    """For every BMP code point, whether it is whitespace (str.isspace), as a lookup table."""
+    return np.array([chr(c).isspace() for c in range(0x10000)], dtype=bool)
+
+
 def icu_words(text: str, locale: str) -> list[str]:
-    """ICU word-break segments that contain a letter or digit (surrounding punctuation stripped).
+    """ICU word-break segments that contain a letter or digit (surrounding punctuation stripped)."""
+    return icu_segment(text, locale).words
+
+
+def icu_segment(text: str, locale: str) -> Segmented:
+    """ICU word-break segments: the words (see icu_words) and the count of segments that are not spaces.
 
     The segment tests run in numpy over the code points: at ~1,000 segments per 3,000-character page,
     per-segment Python work would cost as much as ICU's segmentation itself.
     """
     if not text:
-        return []
+        return Segmented([], 0)
     it = _break_iterator(locale)
     it.setText(text)
     ends = np.array(list(it), dtype=np.int64)  # UTF-16 offsets: str indices unless there are astral characters
@@ -104,13 +115,15 @@ def icu_words(text: str, locale: str) -> list[str]:
     starts = np.concatenate([[0], ends[:-1]])
     has = np.logical_or.reduceat(alnum, starts) if len(starts) else np.zeros(0, dtype=bool)
     clean = alnum[starts] & alnum[ends - 1]
+    space = _space_table()[points]  # UTF-16 units; a surrogate is no space
+    spaces = int(np.logical_and.reduceat(space, starts).sum()) if len(starts) else 0
     if _ASTRAL.search(text):
         starts, ends = _utf16_to_str(text, starts), _utf16_to_str(text, ends)
     keep = np.flatnonzero(has)
     out = list(map(text.__getitem__, map(slice, starts[keep].tolist(), ends[keep].tolist())))
     for i in np.flatnonzero(~clean[keep]).tolist():
         out[i] = out[i].strip(PUNCTUATION) or out[i]
-    return out
+    return Segmented(out, len(starts) - spaces)
 
 
 def _utf16_to_str(text: str, offsets: np.ndarray) -> np.ndarray:
@@ -120,29 +133,41 @@ def _utf16_to_str(text: str, offsets: np.ndarray) -> np.ndarray:
     return np.searchsorted(units, offsets, side="right")
 
 
-def jieba_words(text: str) -> list[str]:
-    """jieba (rjieba) tokens that contain a letter or digit (surrounding punctuation stripped).
+def jieba_segment(text: str) -> Segmented:
+    """jieba's tokens of `text` (rjieba): the words (those with a letter or digit, surrounding punctuation
+    stripped) and the count of all tokens but spaces, punctuation marks included, as datatrove's Chinese
+    word tokenizer (spaCy with jieba) gives them.
 
     A run of ASCII letters, digits and `+#&._%-` that is not in the dictionary ("2020-04-09",
-    "www.example.com") is one token in rjieba; Python jieba, which datatrove's Chinese tokenizer runs,
-    splits it at its letter-and-digit runs (its HMM segmenter's pattern, `_JIEBA_ALNUM`): so here too.
+    "www.example.com") is one token in rjieba; Python jieba, which datatrove's tokenizer runs, splits it
+    at its letter-and-digit runs (its HMM segmenter's pattern, `_JIEBA_ALNUM`): so here too.
     """
     import rjieba
 
     out = []
+    tokens = 0
     for tok in rjieba.cut(text):
         if tok.isalnum():
             out.append(tok)
+            tokens += 1
+        elif len(tok) == 1:  # one character that is not a letter or digit: punctuation, or a space
+            tokens += not tok.isspace()
+        elif tok.isspace():
             continue
-        if len(tok) == 1:  # one character that is not a letter or digit: punctuation or space
-            continue
-        pieces = [p for p in _JIEBA_ALNUM.split(tok) if p] if _JIEBA_RUN.fullmatch(tok) else [tok]
-        for piece in pieces:
-            if piece.isalnum():
-                out.append(piece)
-            elif _ALNUM.search(piece):
-                out.append(piece.strip(PUNCTUATION + " \t\n\r\u3000") or piece)
-    return out
+        else:
+            pieces = [p for p in _JIEBA_ALNUM.split(tok) if p] if _JIEBA_RUN.fullmatch(tok) else [tok]
+            tokens += len(pieces)
+            for piece in pieces:
+                if piece.isalnum():
+                    out.append(piece)
+                elif len(piece) > 1 and _ALNUM.search(piece):
+                    out.append(piece.strip(PUNCTUATION + " \t\n\r\u3000") or piece)
+    return Segmented(out, tokens)
+
+
+def jieba_words(text: str) -> list[str]:
+    """jieba tokens that contain a letter or digit (surrounding punctuation stripped), see jieba_segment."""
+    return jieba_segment(text).words
 
 
 def tsheg_words(text: str) -> list[str]:
@@ -165,17 +190,29 @@ def segmenter_for(text: str, prof: Profile) -> str:
     return seg
 
 
-def words(text: str, language: str | Profile | None) -> list[str]:
-    """The words of `text` (original case) for a language code or Profile (see the module docstring)."""
+class Segmented(NamedTuple):
+    """A text's words, and how many tokens its segmenter found: the words plus the punctuation marks,
+    spaces left out, as datatrove's word tokenizers count them for scripts without spaces."""
+
+    words: list[str]
+    tokens: int
+
+
+def segment(text: str, language: str | Profile | None) -> Segmented:
+    """The words of `text` (original case) for a language code or Profile, and its token count."""
     prof = language if isinstance(language, Profile) else profile(language)
     seg = segmenter_for(text, prof)
     if seg == "icu":
-        return icu_words(text, _icu_locale(prof))
+        return icu_segment(text, _icu_locale(prof))
     if seg == "jieba":
-        return jieba_words(text)
-    if seg == "tsheg":
-        return tsheg_words(text)
-    return space_words(text)
+        return jieba_segment(text)
+    found = tsheg_words(text) if seg == "tsheg" else space_words(text)
+    return Segmented(found, len(found))
+
+
+def words(text: str, language: str | Profile | None) -> list[str]:
+    """The words of `text` (original case) for a language code or Profile (see the module docstring)."""
+    return segment(text, language).words
 
 
 def _icu_locale(prof: Profile) -> str:
