@@ -86,7 +86,8 @@ def table_of(rows: Mapping[str, Sequence[Any]], schema: pa.Schema) -> pa.Table:
 
 
 def parquet_file(source: Any) -> pq.ParquetFile:
-    """A Parquet file from a local path, or from an open binary file read into memory first.
+    """A Parquet file from a local path (also that of a local file opened through fsspec), or from an open
+    binary file read into memory first.
 
     pyarrow wraps a Python file object for its I/O threads, and the last of them to let go of it may do so
     while the interpreter shuts down: it then needs the GIL, cannot have it, and the process aborts with
@@ -96,6 +97,10 @@ def parquet_file(source: Any) -> pq.ParquetFile:
     """
     if isinstance(source, str | os.PathLike):
         return pq.ParquetFile(source)
+    from fsspec.implementations.local import LocalFileOpener  # the caller opened it through fsspec
+
+    if isinstance(source, LocalFileOpener):  # a local file: pyarrow reads it from its path
+        return pq.ParquetFile(source.path)
     return pq.ParquetFile(pa.BufferReader(source.read()))
 
 

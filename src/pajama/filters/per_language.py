@@ -2,9 +2,10 @@
 
 The language-aware filters (`gopher_quality`, `gopher_repetition`, `fineweb`) share these. A record is
 judged by the profile of its meta.language (`language: auto`) or of a fixed code. English keeps the
-papers' values and carries no label, so English signals and release digests stay what they were; any
-other language carries `language: <label>` in its signals, which `decide` reads back (signals are what
-a resumed or re-decided run sees) and the manifest counts (`stages[].languages`).
+papers' values and carries no label, so English signals and release digests stay what they were. The
+gopher filters put another language's label in their signals (`language_signal`), and `fineweb` puts it
+there when per_language finds FineWeb-2 values for it; `decide` reads it back (signals are what a
+resumed or re-decided run sees). The manifest counts the languages (`stages[].languages`).
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -79,24 +80,14 @@ def space_words(text: str) -> list[str]:
 
 
 @functools.cache
-def _alnum_table() -> np.ndarray:
-    """For every BMP code point, whether it is a letter or digit (str.isalnum), as a lookup table."""
-    return np.array([chr(c).isalnum() for c in range(0x10000)], dtype=bool)
-
-
-@functools.cache
-def _space_table() -> np.ndarray:
-    """For every BMP code point, whether it is whitespace (str.isspace), as a lookup table."""
-    return np.array([chr(c).isspace() for c in range(0x10000)], dtype=bool)
-
-
-def icu_words(text: str, locale: str) -> list[str]:
-    """ICU word-break segments that contain a letter or digit (surrounding punctuation stripped)."""
-    return icu_segment(text, locale).words
+def _bmp_table(test: Callable[[str], bool]) -> np.ndarray:
+    """`test` (str.isalnum, str.isspace) of every BMP code point, as a lookup table."""
+    return np.array([test(chr(c)) for c in range(0x10000)], dtype=bool)
 
 
 def icu_segment(text: str, locale: str) -> Segmented:
-    """ICU word-break segments: the words (see icu_words) and the count of segments that are not spaces.
+    """ICU word-break segments: the words (those that contain a letter or digit, surrounding punctuation
+    stripped) and the count of segments that are not spaces.
 
     The segment tests run in numpy over the code points: at ~1,000 segments per 3,000-character page,
     per-segment Python work would cost as much as ICU's segmentation itself.
@@ -111,11 +102,11 @@ def icu_segment(text: str, locale: str) -> Segmented:
         chars = [c.isalnum() for c in text]
         alnum = np.repeat(np.array(chars, dtype=bool), [2 if ord(c) > 0xFFFF else 1 for c in text])
     else:
-        alnum = _alnum_table()[points]
+        alnum = _bmp_table(str.isalnum)[points]
     starts = np.concatenate([[0], ends[:-1]])
     has = np.logical_or.reduceat(alnum, starts) if len(starts) else np.zeros(0, dtype=bool)
     clean = alnum[starts] & alnum[ends - 1]
-    space = _space_table()[points]  # UTF-16 units; a surrogate is no space
+    space = _bmp_table(str.isspace)[points]  # UTF-16 units; a surrogate is no space
     spaces = int(np.logical_and.reduceat(space, starts).sum()) if len(starts) else 0
     if _ASTRAL.search(text):
         starts, ends = _utf16_to_str(text, starts), _utf16_to_str(text, ends)
@@ -163,11 +154,6 @@ def jieba_segment(text: str) -> Segmented:
                 elif len(piece) > 1 and _ALNUM.search(piece):
                     out.append(piece.strip(PUNCTUATION + " \t\n\r\u3000") or piece)
     return Segmented(out, tokens)
-
-
-def jieba_words(text: str) -> list[str]:
-    """jieba tokens that contain a letter or digit (surrounding punctuation stripped), see jieba_segment."""
-    return jieba_segment(text).words
 
 
 def tsheg_words(text: str) -> list[str]:
